@@ -1,0 +1,69 @@
+/**
+ * Writes synth results so that a failed or interrupted run never leaves half-written output:
+ * every file is first staged next to its destination, then moved into place with an atomic
+ * rename; files of environments that no longer exist are removed only by a complete synth.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** One output file, path relative to the project root. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A folder the synth owns: files in it matching `pattern` are ours to replace and prune. */
+export interface ManagedFolder {
+  readonly dir: string;
+  readonly pattern: RegExp;
+}
+
+/** The file operations the writer uses; tests substitute failing ones to simulate a crash. */
+export interface FileOperations {
+  mkdir(dir: string): void;
+  writeFile(file: string, content: string): void;
+  rename(from: string, to: string): void;
+  remove(file: string): void;
+  list(dir: string): string[];
+}
+
+export const nodeFileOperations: FileOperations = {
+  mkdir: (dir) => fs.mkdirSync(dir, { recursive: true }),
+  writeFile: (file, content) => fs.writeFileSync(file, content),
+  rename: (from, to) => fs.renameSync(from, to),
+  remove: (file) => fs.rmSync(file, { recursive: true, force: true }),
+  list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
+};
+
+const STAGING_DIR = '.synth-staging';
+
+/**
+ * Writes `files` under `root`. With `prune`, files in the managed folders that match their
+ * pattern but are not in `files` are deleted afterwards (a complete synth owns those folders).
+ */
+export function writeOutputFiles(
+  root: string,
+  files: readonly OutputFile[],
+  options: { prune: readonly ManagedFolder[] },
+  io: FileOperations = nodeFileOperations,
+): void {
+  const staging = path.join(root, STAGING_DIR);
+  io.remove(staging);
+  io.mkdir(staging);
+  files.forEach((file, i) => io.writeFile(path.join(staging, String(i)), file.content));
+
+  files.forEach((file, i) => {
+    const target = path.join(root, file.path);
+    io.mkdir(path.dirname(target));
+    io.rename(path.join(staging, String(i)), target);
+  });
+
+  const written = new Set(files.map((f) => path.normalize(f.path)));
+  for (const folder of options.prune) {
+    for (const name of io.list(path.join(root, folder.dir))) {
+      const relative = path.normalize(path.join(folder.dir, name));
+      if (folder.pattern.test(name) && !written.has(relative)) io.remove(path.join(root, relative));
+    }
+  }
+  io.remove(staging);
+}
