@@ -92,9 +92,13 @@ export class ConfigError extends Error {
 const MAX_LABEL_LENGTH = 63;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// registry/repository path components, then `:tag` and/or `@sha256:<64 hex>` (the distribution reference grammar).
-const IMAGE_REFERENCE =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+// Optional registry (a host with a dot or a port, or localhost), lower-case repository path, then
+// `:tag` and/or `@sha256:<64 hex>`: the distribution reference grammar.
+const DOMAIN_PART = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const REGISTRY = `(?:(?:localhost|${DOMAIN_PART}(?:\\.${DOMAIN_PART})+)(?::[0-9]+)?|${DOMAIN_PART}:[0-9]+)\\/`;
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${REGISTRY})?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
+);
 const QUANTITY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const FLAG_NAME = /^[a-z][a-zA-Z0-9]*$/;
 

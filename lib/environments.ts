@@ -117,6 +117,21 @@ export function selectEnvironments(
   const raw = base
     ? { ...base, images: { ...base.images, ...imageOverrides } }
     : { suffix, images: imageOverrides, mutableImageTags: true };
-  const env = resolveEnvironment(raw, system, base ? `${SUFFIX_VARIABLE}=${suffix}` : SUFFIX_VARIABLE);
-  return { environments: [env], complete: false };
+  try {
+    return { environments: [resolveEnvironment(raw, system, AD_HOC_PATH)], complete: false };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(e.problems.map((p) => nameVariables(p, system)));
+  }
+}
+
+const AD_HOC_PATH = '<ad-hoc>';
+
+/** Problems of an environment built from variables name the variable, not a config path. */
+function nameVariables(problem: string, system: SystemDeclaration): string {
+  let named = problem.replace(`${AD_HOC_PATH}.suffix:`, `${SUFFIX_VARIABLE}:`);
+  for (const service of system.services) {
+    named = named.replace(`${AD_HOC_PATH}.images.${service.name}:`, `${imageVariable(service)}:`);
+  }
+  return named.replace(`${AD_HOC_PATH}.`, 'environment config ');
 }
