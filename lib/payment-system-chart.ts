@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { GatewayV1Beta1, SidecarV1Beta1, VirtualServiceV1Beta1 } from '../imports/istio-networking.istio.io';
 import { AuthorizationPolicyV1Beta1, PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
 import { INGRESS_GATEWAY } from './cluster';
-import { EnvironmentConfig } from './environment-config';
+import { ConfigError, EnvironmentConfig } from './environment-config';
 import { commonLabels } from './labels';
 import { Microservice, REQUEST_TIMEOUT_SECONDS } from './microservice';
 import { Naming } from './naming';
@@ -33,7 +33,7 @@ export class PaymentSystemChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { environment: env, system } = props;
     const problems = checkSystemDeclaration(system);
-    if (problems.length > 0) throw new Error(`invalid system declaration: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ConfigError(problems.map((p) => `system declaration: ${p}`));
 
     const labels = commonLabels(system.name);
     const meta = (name: string) => ({ name, namespace: naming.namespace, labels });
