@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** One output file, path relative to the project root. */
+/** One output file; a relative path is relative to the project root. */
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
@@ -30,7 +30,17 @@ export interface FileOperations {
 export const nodeFileOperations: FileOperations = {
   mkdir: (dir) => fs.mkdirSync(dir, { recursive: true }),
   writeFile: (file, content) => fs.writeFileSync(file, content),
-  rename: (from, to) => fs.renameSync(from, to),
+  rename: (from, to) => {
+    try {
+      fs.renameSync(from, to);
+    } catch (error) {
+      // Another file system (e.g. the cdk8s CLI's temporary outdir): copy beside the target, then rename there.
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      fs.copyFileSync(from, `${to}.partial`);
+      fs.renameSync(`${to}.partial`, to);
+      fs.rmSync(from);
+    }
+  },
   remove: (file) => fs.rmSync(file, { recursive: true, force: true }),
   list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
 };
@@ -53,16 +63,17 @@ export function writeOutputFiles(
   files.forEach((file, i) => io.writeFile(path.join(staging, String(i)), file.content));
 
   files.forEach((file, i) => {
-    const target = path.join(root, file.path);
+    const target = path.resolve(root, file.path);
     io.mkdir(path.dirname(target));
     io.rename(path.join(staging, String(i)), target);
   });
 
-  const written = new Set(files.map((f) => path.normalize(f.path)));
+  const written = new Set(files.map((f) => path.resolve(root, f.path)));
   for (const folder of options.prune) {
-    for (const name of io.list(path.join(root, folder.dir))) {
-      const relative = path.normalize(path.join(folder.dir, name));
-      if (folder.pattern.test(name) && !written.has(relative)) io.remove(path.join(root, relative));
+    const dir = path.resolve(root, folder.dir);
+    for (const name of io.list(dir)) {
+      const file = path.join(dir, name);
+      if (folder.pattern.test(name) && !written.has(file)) io.remove(file);
     }
   }
   io.remove(staging);
