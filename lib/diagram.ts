@@ -115,8 +115,8 @@ function portText(port: number, protocol: string): string {
 /** Gateway and VirtualService names as `PaymentSystemChart` builds them. */
 function ingressObjectNames(system: SystemDeclaration, naming: Naming): { gateway: string; virtualService: string } {
   return {
-    gateway: naming.namespaceWide(`${system.name}-gateway`),
-    virtualService: naming.namespaceWide(`${system.name}-routes`),
+    gateway: naming.gateway(system.name),
+    virtualService: naming.virtualService(system.name),
   };
 }
 

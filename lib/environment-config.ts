@@ -190,6 +190,7 @@ export function maxSuffixLength(system: SystemDeclaration): number {
     probe.secret(s.name), probe.networkPolicy(s.name), probe.destinationRule(s.name),
     probe.podDisruptionBudget(s.name), probe.authorizationPolicy(s.name), probe.sidecar(s.name),
   ].map((n) => n.length));
+  lengths.push(probe.gateway(system.name).length, probe.virtualService(system.name).length);
   return MAX_LABEL_LENGTH - Math.max(probe.namespace.length, ...lengths);
 }
 

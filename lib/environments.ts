@@ -8,6 +8,7 @@
 import {
   ConfigError, EnvironmentConfig, EnvironmentsFile, imageVariable, resolveEnvironment,
 } from './environment-config';
+import { checkGitOpsConfig } from './gitops/argocd';
 import { PAYMENT_SYSTEM, SystemDeclaration } from './system';
 
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -75,7 +76,7 @@ export function selectEnvironments(
   file: EnvironmentsFile = ENVIRONMENTS,
   system: SystemDeclaration = PAYMENT_SYSTEM,
 ): EnvironmentSelection {
-  const problems: string[] = [];
+  const problems: string[] = [...checkGitOpsConfig(file.gitops)];
   const configured: EnvironmentConfig[] = [];
   file.environments.forEach((raw, i) => {
     try {

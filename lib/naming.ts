@@ -20,6 +20,10 @@ export class Naming {
   podDisruptionBudget(service: string): string { return `${service}-pdb-${this.suffix}`; }
   authorizationPolicy(service: string): string { return `${service}-authz-${this.suffix}`; }
   sidecar(service: string): string { return `${service}-sidecar-${this.suffix}`; }
+  /** The ingress Gateway of a system, e.g. `payment-system-gateway-<suffix>`. */
+  gateway(systemName: string): string { return `${systemName}-gateway-${this.suffix}`; }
+  /** The VirtualService routing the Gateway's traffic, e.g. `payment-system-routes-<suffix>`. */
+  virtualService(systemName: string): string { return `${systemName}-routes-${this.suffix}`; }
   /** Namespace-wide objects, e.g. `default-deny-<suffix>`. */
   namespaceWide(purpose: string): string { return `${purpose}-${this.suffix}`; }
 

@@ -58,7 +58,7 @@ export class PaymentSystemChart extends Chart {
     }
 
     if (system.ingress.length > 0) {
-      const gatewayName = naming.namespaceWide(`${system.name}-gateway`);
+      const gatewayName = naming.gateway(system.name);
       const hosts = [env.gatewayHost ?? '*'];
       new GatewayV1Beta1(this, 'gateway', {
         metadata: meta(gatewayName),
@@ -68,7 +68,7 @@ export class PaymentSystemChart extends Chart {
         },
       });
       new VirtualServiceV1Beta1(this, 'routes', {
-        metadata: meta(naming.namespaceWide(`${system.name}-routes`)),
+        metadata: meta(naming.virtualService(system.name)),
         spec: {
           hosts,
           gateways: [gatewayName],

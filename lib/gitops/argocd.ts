@@ -13,6 +13,7 @@ import { KubeObject, KubeObjectMetadata } from '../kube-object';
 import { commonLabels } from '../labels';
 import { Naming } from '../naming';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../system';
+import { OUTPUT_FOLDERS } from '../output-layout';
 
 /**
  * The subset of Argo CD's `Application` (argoproj.io/v1alpha1) we emit. Field names follow Argo CD's
@@ -49,9 +50,6 @@ export interface ArgoApplication extends KubeObject {
     };
   };
 }
-
-/** Folder of the repository the synth writes the manifests to (`dist/<suffix>.k8s.yaml`). */
-export const MANIFEST_FOLDER = 'dist';
 
 /** Argo CD's name for the cluster it runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -127,7 +125,7 @@ export function argoApplication(
       source: {
         repoURL: gitops.repoURL,
         targetRevision: gitops.targetRevision,
-        path: MANIFEST_FOLDER,
+        path: OUTPUT_FOLDERS.manifests.dir,
         // Every environment's file shares dist/: without the filter each Application would
         // apply (and, pruning, fight over) all environments.
         directory: { include: `${env.suffix}.k8s.yaml` },
