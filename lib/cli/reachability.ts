@@ -1,0 +1,14 @@
+/** Entry point of `npm run reachability`; see lib/reachability/cli.ts. */
+import { runReachabilityCli } from '../reachability/cli';
+import { loadEnvironments, synthesizeEnvironment } from '../synthesize';
+import { PAYMENT_SYSTEM } from '../system';
+
+const io = {
+  out: (line: string): void => { process.stdout.write(`${line}\n`); },
+  err: (line: string): void => { process.stderr.write(`${line}\n`); },
+};
+process.exitCode = runReachabilityCli(process.argv.slice(2), io, {
+  system: PAYMENT_SYSTEM,
+  loadEnvironments,
+  synthesizeEnvironment,
+});
