@@ -9,6 +9,7 @@
  */
 import { EnvironmentConfig } from './environment-config';
 import { Naming } from './naming';
+import type { ProbeResult } from './reachability';
 import { SERVICE_PORT, SystemDeclaration } from './system';
 
 /** One allowed connection and the policies that allow it. */
@@ -302,4 +303,16 @@ export function renderDiagram(input: DiagramInput): string {
     ...rows,
     '',
   ].join('\n');
+}
+
+/** The allowed connections of a reachability evaluation, with every policy that let each through. */
+export function allowedEdges(results: readonly ProbeResult[]): AllowedEdge[] {
+  return results.filter((r) => r.allowed).map((r) => ({
+    ...r.connection,
+    allowedBy: [
+      ...(r.network.egress?.allowedBy ?? []),
+      ...(r.network.ingress?.allowedBy ?? []),
+      ...(r.authorization?.allowedBy ? [r.authorization.allowedBy] : []),
+    ],
+  }));
 }

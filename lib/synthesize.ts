@@ -46,9 +46,12 @@ export function loadEnvironments(file: EnvironmentsFile = ENVIRONMENTS): Environ
   return [...selectEnvironments({}, file).environments];
 }
 
-/** Multi-document YAML as `kubectl apply -f` and ArgoCD read it. */
+/**
+ * Multi-document YAML as `kubectl apply -f` and ArgoCD read it. Written as YAML 1.1, the version
+ * kubectl parses, so strings such as `on`, `yes` or `0755` stay quoted strings.
+ */
 export function renderManifest(objects: readonly KubeObject[]): string {
-  return objects.map((obj) => stringify(obj, { lineWidth: 0 })).join('---\n');
+  return objects.map((obj) => stringify(obj, { lineWidth: 0, version: '1.1' })).join('---\n');
 }
 
 /** Stack outputs of one environment, as written to `outputs/<suffix>.json`. */

@@ -25,6 +25,7 @@ const { outputFiles } = esbuild.buildSync({
   format: 'cjs',
   packages: 'external',
   sourcemap: 'inline',
+  sourcesContent: false,
   write: false,
   logLevel: 'error',
 });

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { maxSuffixLength } from '../lib/environment-config';
 import { KubeObject } from '../lib/kube-object';
 import { Naming } from '../lib/naming';
-import { stackOutputs, synthesizeEnvironment } from '../lib/synthesize';
+import { renderManifest, stackOutputs, synthesizeEnvironment } from '../lib/synthesize';
+import { parse } from 'yaml';
 import { PAYMENT_SYSTEM } from '../lib/system';
 import { find, ofKind, testEnvironment } from './helpers';
 
@@ -240,5 +241,18 @@ describe('stack outputs', () => {
   test('a configured gateway host gives the real URL, never a made-up one otherwise', () => {
     expect(stackOutputs(testEnvironment('qa', { gatewayHost: 'pay.example.com' })).gatewayUrl).toBe('http://pay.example.com/api/payment');
     expect(stackOutputs(env).gatewayUrl).not.toMatch(/^http:\/\//);
+  });
+});
+
+describe('rendering', () => {
+  test('strings that YAML 1.1 (kubectl) would read as booleans or numbers stay strings', () => {
+    const data = { A: 'on', B: 'yes', C: '0755', D: 'true', E: '1e3' };
+    const text = renderManifest([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data }]);
+    expect(parse(text, { version: '1.1' }).data).toEqual(data);
+  });
+  test('documents are separated and in apply order', () => {
+    const text = renderManifest(objects);
+    expect(text.split(/^---$/m)).toHaveLength(objects.length);
+    expect(text.startsWith('apiVersion: v1\nkind: Namespace\n')).toBe(true);
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * `npm run validate -- <file.k8s.yaml ...>`: strict validation of manifest files against the
+ * target cluster. Prints each problem as `file: Kind/name: path: message` on stdout and exits 1;
+ * exits 0 with a one-line summary when everything is valid; exits 2 with one line on stderr when
+ * no file is given or a file is unreadable or not YAML.
+ */
+import { readFileSync } from 'node:fs';
+import { DocumentOptions, parseAllDocuments, ParseOptions, SchemaOptions, Tags } from 'yaml';
+import { formatProblem, validateManifests } from './index';
+import { isPlainObject } from './schema-check';
+import { TARGET } from './served-versions';
+
+/** Where the CLI writes its lines. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** The one line printed when no file is given. */
+export const USAGE = 'usage: npm run validate -- <file.k8s.yaml> [more files...]';
+
+/**
+ * kubectl reads manifests as YAML 1.1 (go-yaml v2), where unquoted `yes`, `on`, `y`, `off`... are
+ * booleans: reading them the same way catches a string field that kubectl would see as a
+ * boolean. go-yaml v2 keeps timestamps and `1:20` (sexagesimal) as strings, so those tags go.
+ */
+const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: (tags: Tags) => tags.filter((tag) => typeof tag === 'string'
+    ? !['timestamp', 'intTime', 'floatTime'].includes(tag)
+    : tag.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in tag && tag.format === 'TIME')),
+};
+
+/** The documents of one file (a `List` document contributes its items, as with kubectl), or why it cannot be read. */
+function readManifestFile(path: string): unknown[] | { readonly error: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { error: `error: cannot read ${path}: ${(error as Error).message}` };
+  }
+  const objects: unknown[] = [];
+  for (const [index, doc] of parseAllDocuments(text, KUBECTL_YAML).entries()) {
+    const [problem] = doc.errors;
+    if (problem) return { error: `error: ${path}: document ${index + 1} is not valid YAML: ${problem.message.split('\n')[0].replace(/:$/, '')}` };
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue; // empty document, e.g. after a trailing `---`
+    if (isPlainObject(value) && value.apiVersion === 'v1' && value.kind === 'List' && Array.isArray(value.items)) objects.push(...value.items);
+    else objects.push(value);
+  }
+  return objects;
+}
+
+/** Runs the CLI on `args` (file paths); returns the exit code. */
+export function runValidateCli(args: readonly string[], output: CliOutput): number {
+  if (args.length === 0) {
+    output.err(USAGE);
+    return 2;
+  }
+  const files: Array<{ readonly path: string; readonly objects: unknown[] }> = [];
+  for (const path of args) {
+    const objects = readManifestFile(path);
+    if (!Array.isArray(objects)) {
+      output.err(objects.error);
+      return 2;
+    }
+    files.push({ path, objects });
+  }
+  let problems = 0;
+  let objectCount = 0;
+  for (const { path, objects } of files) {
+    objectCount += objects.length;
+    for (const problem of validateManifests(objects)) {
+      output.out(formatProblem(problem, path));
+      problems++;
+    }
+  }
+  const counts = `${objectCount} object${objectCount === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`;
+  if (problems > 0) {
+    output.err(`${problems} problem${problems === 1 ? '' : 's'} in ${counts} (target: ${TARGET})`);
+    return 1;
+  }
+  output.out(`ok: ${counts} valid for ${TARGET}`);
+  return 0;
+}

@@ -1,0 +1,15 @@
+/**
+ * Entry point: `npm run synth` (and `cdk8s synth`) builds every configured environment, or the one
+ * named by ENVIRONMENT_SUFFIX, and writes dist/<suffix>.k8s.yaml and outputs/<suffix>.json.
+ */
+import { ConfigError } from './lib/environment-config';
+import { runSynth } from './lib/synth-run';
+
+try {
+  const written = runSynth({ root: process.cwd(), vars: process.env, manifestDir: process.env.CDK8S_OUTDIR });
+  process.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n`);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.problems.map((p) => `error: ${p}`).join('\n')}\n`);
+  process.exitCode = 1;
+}
