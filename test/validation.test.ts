@@ -321,6 +321,29 @@ describe('rejected manifests', () => {
   });
 });
 
+describe('ExternalSecret (checked through the classes generated from the pinned CRD)', () => {
+  test('unknown fields at any depth are rejected', () => {
+    const es = example('ExternalSecret');
+    es.spec.refreshIntervall = '1h';
+    es.spec.dataFrom[0].extract.keyy = 'x';
+    expect(problemsOf(es).sort()).toEqual(['spec.dataFrom[0].extract.keyy: unknown field "keyy"', 'spec.refreshIntervall: unknown field "refreshIntervall"']);
+  });
+  test('enum values are checked', () => {
+    const es = example('ExternalSecret');
+    es.spec.secretStoreRef.kind = 'ClusterStore';
+    es.spec.target.creationPolicy = 'Always';
+    expect(problemsOf(es)).toEqual([
+      'spec.secretStoreRef.kind: unsupported value "ClusterStore": expected one of "SecretStore", "ClusterSecretStore"',
+      'spec.target.creationPolicy: unsupported value "Always": expected one of "Owner", "Orphan", "Merge", "None"',
+    ]);
+  });
+  test('a wrong container type is rejected, not a crash', () => {
+    const es = example('ExternalSecret');
+    es.spec.dataFrom = { extract: { key: 'x' } };
+    expect(problemsOf(es)).toEqual([expect.stringMatching(/^spec: does not match the ExternalSecret schema/)]);
+  });
+});
+
 describe('formatProblem', () => {
   it('writes file: Kind/name: path: message, leaving out what is absent', () => {
     const problem = { kind: 'Service', name: 'api', path: 'spec.type', message: 'bad' };

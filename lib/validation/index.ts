@@ -8,9 +8,12 @@
  * - metadata as the API server checks it: name syntax per kind, namespace, labels, annotations
  *   (./metadata).
  *
- * Known gap: no npm package has usable external-secrets.io/v1 schemas, so for those kinds only
- * the served version, the object envelope and metadata are checked.
+ * external-secrets.io/v1: no npm package has usable schemas. ExternalSecret specs are checked for
+ * unknown fields and enum values through the classes generated from the pinned CRD
+ * (./external-secrets); for SecretStore and ClusterSecretStore (not emitted, not imported) only the
+ * served version, the envelope and metadata are checked.
  */
+import { checkExternalSecretSpec } from './external-secrets';
 import { JsonSchema } from './json-schema';
 import { checkLabelSelector, checkObjectIdentity, checkObjectMeta, nameRuleFor } from './metadata';
 import { checkValue, describe, isPlainObject } from './schema-check';
@@ -86,6 +89,7 @@ function validateManifest(obj: unknown): ManifestProblem[] {
     },
     report,
   });
+  if (obj.apiVersion === 'external-secrets.io/v1' && obj.kind === 'ExternalSecret') checkExternalSecretSpec(obj.spec, report);
   checkObjectIdentity(obj.metadata, nameRuleFor(obj.apiVersion, obj.kind), report);
   return problems;
 }
