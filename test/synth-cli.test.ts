@@ -77,3 +77,17 @@ describe('committed output is fresh (otherwise: run `npm run synth` and commit)'
     expect(present.filter((f) => !expected.has(f))).toEqual([]);
   });
 });
+
+test('two synths are byte-identical, objects in apply order', () => {
+  const first = buildOutputFiles({ root: ROOT, vars: {} }).files;
+  const second = buildOutputFiles({ root: ROOT, vars: {} }).files;
+  expect(second).toEqual(first);
+  const manifest = first.find((f) => f.path === 'dist/dev.k8s.yaml')?.content ?? '';
+  const kinds = [...manifest.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+  expect([...new Set(kinds)]).toEqual([
+    'Namespace', 'ServiceAccount', 'ConfigMap', 'ExternalSecret', 'Deployment', 'Service', 'HorizontalPodAutoscaler',
+    'PodDisruptionBudget', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy', 'Sidecar', 'DestinationRule', 'Gateway', 'VirtualService',
+  ]);
+  // Each kind forms one block: no kind reappears after another kind started.
+  expect(kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length).toBe(14);
+});
