@@ -3,13 +3,13 @@
  * renders YAML and derives the stack outputs. No file system access here.
  */
 import { App } from 'cdk8s';
-import { stringify } from 'yaml';
 import { ENVIRONMENTS, selectEnvironments } from './environments';
 import { EnvironmentConfig, EnvironmentsFile } from './environment-config';
 import { KubeObject } from './kube-object';
 import { Naming } from './naming';
 import { PaymentSystemChart } from './payment-system-chart';
 import { PAYMENT_SYSTEM, SystemDeclaration } from './system';
+import { toYaml } from './yaml-writer';
 
 /**
  * Apply order: the Namespace first (everything else lives in it), then identities, config and
@@ -47,11 +47,11 @@ export function loadEnvironments(file: EnvironmentsFile = ENVIRONMENTS): Environ
 }
 
 /**
- * Multi-document YAML as `kubectl apply -f` and ArgoCD read it. Written as YAML 1.1, the version
- * kubectl parses, so strings such as `on`, `yes` or `0755` stay quoted strings.
+ * Multi-document YAML as `kubectl apply -f` and ArgoCD read it. Strings such as `on`, `yes` or
+ * `0755` stay quoted strings for YAML 1.1 readers like kubectl (see `toYaml`).
  */
 export function renderManifest(objects: readonly KubeObject[]): string {
-  return objects.map((obj) => stringify(obj, { lineWidth: 0, version: '1.1' })).join('---\n');
+  return objects.map((obj) => toYaml(obj)).join('---\n');
 }
 
 /** Stack outputs of one environment, as written to `outputs/<suffix>.json`. */

@@ -72,8 +72,7 @@ test('the repo and revision come from the config: changing them changes the outp
   const before = renderArgoApplication(env, gitops);
   const after = renderArgoApplication(env, moved);
   expect(after).not.toBe(before);
-  expect(after).toContain('repoURL: git@github.com:other-org/payments.git');
-  expect(after).toContain('targetRevision: release-2');
+  expect(parse(after).spec.source).toMatchObject({ repoURL: 'git@github.com:other-org/payments.git', targetRevision: 'release-2' });
   expect(after).not.toContain(gitops.repoURL);
 });
 
