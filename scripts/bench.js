@@ -376,10 +376,10 @@ function scalingRows(outcomes) {
     const what = first.mode === 'envs' ? `${first.n} environments` : `1 env, ${first.n} services, ${first.calls} calls`;
     const notes = [];
     const problems = Math.max(...runs.map((r) => r.result.problems));
-    if (problems > 0) notes.push(`WARNING: ${problems} validation problems (expected 0)`);
+    if (problems > 0) notes.push(`WARNING: ${problems} validation problems or failed reachability proofs (expected 0)`);
     return [
       what, String(first.objects), formatMs(total), formatMs(total / envs), formatMs(total / first.objects),
-      `${formatMs(mid('synth'))} / ${formatMs(mid('render'))} / ${formatMs(mid('validate'))}`,
+      `${formatMs(mid('synth'))} / ${formatMs(mid('render'))} / ${formatMs(mid('validate'))} / ${formatMs(mid('prove'))}`,
       formatMs(median(runs.map((r) => r.ms))), notes.join('; '),
     ];
   });
@@ -435,7 +435,7 @@ function report(outcomes, ctx) {
     print();
     const warmUp = outcomes.find((o) => o.variant.scaling && o.runs.length > 0).runs[0].result.warmUpEnvs;
     print(`scaling: in-process time after ${warmUp} warm-up environments, medians over runs`);
-    print(table(['case', 'objects', 'total', 'per env', 'per object', 'synth / render / validate', 'wall', ''], 'lrrrrrrl', scaling));
+    print(table(['case', 'objects', 'total', 'per env', 'per object', 'synth / render / validate / prove', 'wall', ''], 'lrrrrrrl', scaling));
   }
   print();
   print(table(['ratio', 'definition', 'value', 'target', ''], 'llrrl', ratioRows(outcomes)));

@@ -1,7 +1,8 @@
 /**
  * Scaling probe for `npm run bench`, run as a child process through `node scripts/run.js`:
  *
- *   scaling.ts envs <N>       synthesize, render and validate N ad-hoc environments (copies of dev
+ *   scaling.ts envs <N>       synthesize, render, validate and prove reachability for N ad-hoc
+ *                             environments, as `npm run synth` does (copies of dev
  *                             with suffixes b0001, b0002, ...) in this one process
  *   scaling.ts graph <S>      one environment of a generated system of S services (a call chain
  *                             plus seeded random edges)
@@ -14,6 +15,7 @@ import { EnvironmentConfig, resolveEnvironment } from '../../lib/environment-con
 import { ENVIRONMENTS } from '../../lib/environments';
 import { loadEnvironments, renderManifest, synthesizeEnvironment } from '../../lib/synthesize';
 import { checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/system';
+import { proveReachability } from '../../lib/reachability';
 import { validateManifests } from '../../lib/validation';
 
 /** What the bench reads back from one probe run. */
@@ -27,13 +29,13 @@ interface ScalingResult {
   readonly calls: number;
   /** Environments built before timing. */
   readonly warmUpEnvs: number;
-  /** Validation problems found (expected 0). */
+  /** Validation problems plus failed reachability proofs (expected 0). */
   readonly problems: number;
   /** Milliseconds per stage over the timed part. */
-  readonly ms: { readonly total: number; readonly synth: number; readonly render: number; readonly validate: number };
+  readonly ms: { readonly total: number; readonly synth: number; readonly render: number; readonly validate: number; readonly prove: number };
 }
 
-interface Totals { synth: number; render: number; validate: number; objects: number; problems: number }
+interface Totals { synth: number; render: number; validate: number; prove: number; objects: number; problems: number }
 
 function buildOne(env: EnvironmentConfig, system: SystemDeclaration, into: Totals): void {
   const t0 = performance.now();
@@ -43,15 +45,18 @@ function buildOne(env: EnvironmentConfig, system: SystemDeclaration, into: Total
   const t2 = performance.now();
   const problems = validateManifests(objects).length;
   const t3 = performance.now();
+  const proof = proveReachability(objects, system, env);
+  const t4 = performance.now();
   into.synth += t1 - t0;
   into.render += t2 - t1;
   into.validate += t3 - t2;
+  into.prove += t4 - t3;
   into.objects += objects.length;
-  into.problems += problems;
+  into.problems += problems + (proof.holds ? 0 : 1);
 }
 
 function emptyTotals(): Totals {
-  return { synth: 0, render: 0, validate: 0, objects: 0, problems: 0 };
+  return { synth: 0, render: 0, validate: 0, prove: 0, objects: 0, problems: 0 };
 }
 
 function devEnvironment(): EnvironmentConfig {
@@ -142,7 +147,7 @@ function result(mode: ScalingResult['mode'], n: number, calls: number, total: nu
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     mode, n, calls, objects: t.objects, warmUpEnvs: WARM_UP_ENVS, problems: t.problems,
-    ms: { total: round(total), synth: round(t.synth), render: round(t.render), validate: round(t.validate) },
+    ms: { total: round(total), synth: round(t.synth), render: round(t.render), validate: round(t.validate), prove: round(t.prove) },
   };
 }
 
