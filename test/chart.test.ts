@@ -161,6 +161,28 @@ describe.each(SERVICES)('service %s', (service) => {
   });
 });
 
+describe('namespace baseline and delivery order', () => {
+  test('a default-deny NetworkPolicy isolates every pod of the namespace in both directions', () => {
+    expect(find(objects, 'NetworkPolicy', 'default-deny-qa').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  test('the monitoring namespace from the config is the only one allowed to scrape port 15020', () => {
+    const scrapers = (objs: typeof objects) => ofKind(objs, 'NetworkPolicy').flatMap((np) => (np.spec.ingress ?? [])
+      .filter((rule: { ports: Array<{ port: number }> }) => rule.ports.some((p) => p.port === 15020))
+      .flatMap((rule: { from: Array<{ namespaceSelector?: { matchLabels: Record<string, string> } }> }) => rule.from));
+    expect(scrapers(objects)).toEqual(SERVICES.map(() => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } })));
+    const custom = synthesizeEnvironment(testEnvironment('qa', { monitoringNamespace: 'observability' }));
+    expect(scrapers(custom).map((f) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'])).toEqual(SERVICES.map(() => 'observability'));
+  });
+
+  test('ArgoCD sync waves: the Namespace, then the ExternalSecrets, before everything else', () => {
+    const wave = (o: KubeObject) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+    expect(wave(objects[0])).toBe('-2');
+    expect(ofKind(objects, 'ExternalSecret').map(wave)).toEqual(SERVICES.map(() => '-1'));
+    expect(objects.filter((o) => !['Namespace', 'ExternalSecret'].includes(o.kind)).map(wave).filter((w) => w !== undefined)).toEqual([]);
+  });
+});
+
 describe('configuration built from the call graph', () => {
   const data = (service: string) => find(objects, 'ConfigMap', `${service}-config-qa`).data;
   const serviceUrl = (service: string) => {
