@@ -2,7 +2,7 @@
  * The synth command as users and CI run it (a child process), and the freshness of the committed
  * output. Spawns are few: each costs a Node start-up.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -90,4 +90,24 @@ test('two synths are byte-identical, objects in apply order', () => {
   ]);
   // Each kind forms one block: no kind reappears after another kind started.
   expect(kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length).toBe(14);
+});
+
+// Black-box companion of the writer's crash test (test/file-writer.test.ts), which fails every step in turn.
+test('a synth killed at any moment leaves every file either as it was or complete', async () => {
+  const fresh = new Map(buildOutputFiles({ root: ROOT, vars: {} }).files.map((f) => [f.path, f.content]));
+  for (const delayMs of [40, 150, 220, 260, 360]) {
+    for (const file of fresh.keys()) {
+      fs.mkdirSync(path.dirname(path.join(workdir, file)), { recursive: true });
+      fs.writeFileSync(path.join(workdir, file), `previous ${file}`);
+    }
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'main.ts')], { cwd: workdir, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    child.kill('SIGKILL');
+    await exited;
+    for (const [file, content] of fresh) {
+      expect([`previous ${file}`, content]).toContain(fs.readFileSync(path.join(workdir, file), 'utf8'));
+    }
+    expect(FOLDERS.flatMap((d) => fs.readdirSync(path.join(workdir, d))).filter((f) => f.includes('partial'))).toEqual([]);
+  }
 });
