@@ -37,7 +37,7 @@ function restore(files: Record<string, string>): void {
 
 const IMG = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 /** Mostly valid values, sometimes a bad one, so both outcomes are exercised. */
-const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 });
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 30 }, { arbitrary: invalid, weight: 1 });
 const suffixArb = mostly(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/), fc.oneof(fc.constantFrom('x'.repeat(35), 'Bad', '-a', ''), fc.string({ maxLength: 12 })));
 const imageArb = mostly(
   fc.constantFrom(`${IMG}/app:1.0.0`, `${IMG}/app@sha256:${'b'.repeat(64)}`, 'registry.example.com:5000/team/app:2.3'),
