@@ -16,6 +16,8 @@ const DIGIT_PATH = /^\d[A-Za-z0-9_./=+*-]*(?::[A-Za-z0-9_./=+*-]+)*$/;
 const NUMERIC_LOOKING = /^[0-9._eE+-]+$/;
 /** A number with a unit such as `30s`, `25%`, `500m` or `1Gi`: a string to every reader. */
 const WITH_UNIT = /^\d+(?:\.\d+)?(?:[a-zA-Z]+|%)$/;
+/** Hexadecimal, octal and binary prefixes: `0xA` is the number 10. */
+const RADIX_PREFIX = /^0[xXoObB]/;
 /** A dotted version such as `1.3.0-rc.2`: three or more parts, never a number, date or time in YAML. */
 const VERSION = /^\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.-]+)?$/;
 
@@ -28,7 +30,7 @@ function scalar(value: string | number | boolean | null): string {
     // YAML 1.1 floats need a dot: `1e+21` would read back as a string.
     return /e/.test(text) && !text.includes('.') ? text.replace('e', '.0e') : text;
   }
-  if (VERSION.test(value) || (WITH_UNIT.test(value) && !NUMERIC_LOOKING.test(value))) return value;
+  if (VERSION.test(value) || (WITH_UNIT.test(value) && !NUMERIC_LOOKING.test(value) && !RADIX_PREFIX.test(value))) return value;
   if (DIGIT_PATH.test(value) && value.includes('/') && /[A-Za-z]/.test(value)) return value;
   if (PLAIN.test(value) && !SPECIAL_WORDS.test(value) && !NUMERIC_LOOKING.test(value)) return value;
   // Single quotes read better for embedded JSON; they hold anything printable but `'`.
