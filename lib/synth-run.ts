@@ -33,8 +33,13 @@ function environmentFiles(env: EnvironmentConfig, file: EnvironmentsFile, system
   const manifestPath = `${manifestDir}/${env.suffix}.k8s.yaml`;
   const problems = validateManifests(objects).map((p) => formatProblem(p, manifestPath));
   const proof = proveReachability(objects, system, env);
-  for (const [what, connections] of [['missing', proof.missing], ['not declared', proof.extra], ['allowed by NetworkPolicies alone', proof.networkPolicyExtra]] as const) {
-    problems.push(...connections.map((c) => `${manifestPath}: reachability: ${connectionKey(c)} is ${what === 'missing' ? 'declared but denied' : what}`));
+  const failures = [
+    ['declared but denied', proof.missing],
+    ['allowed but not declared', proof.extra],
+    ['allowed by the NetworkPolicies alone (only Istio authorization stops it)', proof.networkPolicyExtra],
+  ] as const;
+  for (const [verdict, connections] of failures) {
+    problems.push(...connections.map((c) => `${manifestPath}: reachability: ${connectionKey(c)} is ${verdict}`));
   }
   const files: OutputFile[] = [
     { path: manifestPath, content: renderManifest(objects) },
