@@ -1,0 +1,39 @@
+/** scripts/run.js: runs TypeScript with content-keyed caches that an edit always misses. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const RUN = path.resolve(__dirname, '..', 'scripts', 'run.js');
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-script-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const run = (entry: string, env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [RUN, entry, 'arg1'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+
+test('an edited file is transpiled again; imports, arguments and require.resolve work', () => {
+  const entry = path.join(dir, 'entry.ts');
+  fs.writeFileSync(path.join(dir, 'value.ts'), 'export const value: number = 1;\n');
+  fs.writeFileSync(entry, [
+    "import { value } from './value';",
+    'const resolved: string = require.resolve(\'./value\');',
+    'process.stdout.write(`${value} ${process.argv[2]} ${resolved.endsWith(\'value.ts\')}`);',
+  ].join('\n'));
+  expect(run(entry).stdout).toBe('1 arg1 true');
+  expect(run(entry).stdout).toBe('1 arg1 true');
+  fs.writeFileSync(path.join(dir, 'value.ts'), 'export const value: number = 2;\n');
+  expect(run(entry).stdout).toBe('2 arg1 true');
+});
+
+test('with --enable-source-maps a stack trace points at the TypeScript line', () => {
+  const entry = path.join(dir, 'boom.ts');
+  // An enum becomes several lines of JavaScript, so without the map the line number differs.
+  fs.writeFileSync(entry, 'enum Color { Red, Green }\nthrow new Error(`boom ${Color.Green}`);\n');
+  const mapped = run(entry, { NODE_OPTIONS: '--enable-source-maps' });
+  expect(mapped.status).not.toBe(0);
+  expect(mapped.stderr).toContain(`${entry}:2`);
+  expect(run(entry).stderr).not.toContain(`${entry}:2:`);
+});
