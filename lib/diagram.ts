@@ -11,6 +11,7 @@ import { EnvironmentConfig } from './environment-config';
 import { Naming } from './naming';
 import type { ProbeResult } from './reachability';
 import { SERVICE_PORT, SystemDeclaration } from './system';
+import { compareText } from './compare-text';
 
 /** One allowed connection and the policies that allow it. */
 export interface AllowedEdge {
@@ -195,7 +196,7 @@ function namespaceOf(endpoint: string): string | undefined {
 }
 
 function compareNodes(a: DiagramNode, b: DiagramNode): number {
-  return a.rank - b.rank || a.id.localeCompare(b.id);
+  return a.rank - b.rank || compareText(a.id, b.id);
 }
 
 /**
@@ -210,7 +211,7 @@ function buildLinks(input: DiagramInput, nodes: NodeRegistry): Link[] {
     allowedBy: [...new Set(e.allowedBy)].sort(),
   }));
   resolved.sort((a, b) => compareNodes(a.from, b.from) || compareNodes(a.to, b.to)
-    || a.port - b.port || a.protocol.localeCompare(b.protocol));
+    || a.port - b.port || compareText(a.protocol, b.protocol));
 
   const groups = new Map<string, { from: DiagramNode; to: DiagramNode; ports: string[]; allowedBy: string[] }>();
   for (const e of resolved) {

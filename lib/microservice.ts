@@ -13,6 +13,7 @@ import { podLabels, selectorLabels, serviceLabels } from './labels';
 import { Naming } from './naming';
 import { serviceAuthorizationPolicy, serviceNetworkPolicy, serviceSidecar } from './policies';
 import { calleesOf, SERVICE_PORT, SERVICE_PORT_NAME, ServiceDeclaration, SystemDeclaration } from './system';
+import { compareText } from './compare-text';
 
 /** Props of one microservice. */
 export interface MicroserviceProps {
@@ -218,7 +219,7 @@ export function serviceConfig(
     PORT: String(SERVICE_PORT),
     LOG_LEVEL: env.logLevel,
   };
-  for (const [flag, enabled] of Object.entries(env.featureFlags).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [flag, enabled] of Object.entries(env.featureFlags).sort(([a], [b]) => compareText(a, b))) {
     data[`FEATURE_${constantCase(flag)}`] = String(enabled);
   }
   for (const callee of calleesOf(system, service.name)) {

@@ -14,6 +14,7 @@ import { EXPECTED_FINDINGS } from './expected-findings';
 import { lintManifests, RULES } from './index';
 import { list, record, str } from './manifest';
 import { LintFinding, LintOptions } from './types';
+import { compareText } from '../compare-text';
 
 /** One manifest set to lint: a file or an environment. */
 export interface LintTarget {
@@ -94,7 +95,7 @@ export function formatTarget(target: LintTarget, reported: readonly ReportedFind
   const key = (f: { kind: string; name: string; namespace?: string }): string => `${f.namespace ?? ''}/${f.kind}/${f.name}`;
   const order = new Map(target.objects.map((o, i) => [key({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }), i]));
   const sorted = [...reported].sort((a, b) =>
-    (order.get(key(a.finding)) ?? Infinity) - (order.get(key(b.finding)) ?? Infinity) || key(a.finding).localeCompare(key(b.finding)));
+    (order.get(key(a.finding)) ?? Infinity) - (order.get(key(b.finding)) ?? Infinity) || compareText(key(a.finding), key(b.finding)));
   for (const { finding, expected } of sorted) {
     const mark = expected ? ` (expected until issue #${expected.issue})` : '';
     lines.push(`  ${objectRef({ kind: finding.kind, metadata: { name: finding.name } })}: [${finding.rule}] ${finding.message}${mark}`);

@@ -1,4 +1,5 @@
 /** The vocabulary shared by the model, the evaluators and the proof. */
+import { compareText } from '../compare-text';
 
 export type Protocol = 'TCP' | 'UDP';
 
@@ -71,7 +72,6 @@ export function connectionKey(c: Connection): string {
 }
 
 // Code-unit order: locale-independent, and cheap enough to sort thousands of probes.
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Stable order: source, destination, port, protocol. */
 export function compareConnectionOrder(a: Connection, b: Connection): number {
