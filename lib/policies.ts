@@ -13,10 +13,13 @@ import {
 } from './cluster';
 import { selectorLabels } from './labels';
 import { Naming } from './naming';
-import { callersOf, calleesOf, ingressRoutesTo, SERVICE_PORT, SystemDeclaration } from './system';
+import { callersOf, calleesOf, ingressRoutesTo, SERVICE_PORT, ServiceDeclaration, SystemDeclaration } from './system';
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 const inNamespace = (namespace: string): k8s.LabelSelector => ({ matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } });
+/** Peers matching the pods of `services` in the policy's own namespace. */
+const podsOf = (services: readonly ServiceDeclaration[], naming: Naming): k8s.NetworkPolicyPeer[] =>
+  services.map((s) => ({ podSelector: { matchLabels: selectorLabels(naming, s.name) } }));
 
 /**
  * The NetworkPolicy of one service: ingress from its callers (and the ingress gateway when it is
@@ -35,12 +38,7 @@ export function serviceNetworkPolicy(
     });
   }
   const callers = callersOf(system, service);
-  if (callers.length > 0) {
-    ingress.push({
-      from: callers.map((c) => ({ podSelector: { matchLabels: selectorLabels(naming, c.name) } })),
-      ports: [tcp(SERVICE_PORT)],
-    });
-  }
+  if (callers.length > 0) ingress.push({ from: podsOf(callers, naming), ports: [tcp(SERVICE_PORT)] });
   ingress.push({
     from: [{ namespaceSelector: inNamespace(monitoringNamespace) }],
     ports: [tcp(ISTIO_MERGED_METRICS_PORT)],
@@ -48,12 +46,7 @@ export function serviceNetworkPolicy(
 
   const egress: k8s.NetworkPolicyEgressRule[] = [];
   const callees = calleesOf(system, service);
-  if (callees.length > 0) {
-    egress.push({
-      to: callees.map((c) => ({ podSelector: { matchLabels: selectorLabels(naming, c.name) } })),
-      ports: [tcp(SERVICE_PORT)],
-    });
-  }
+  if (callees.length > 0) egress.push({ to: podsOf(callees, naming), ports: [tcp(SERVICE_PORT)] });
   egress.push({
     to: [{ namespaceSelector: inNamespace(KUBE_DNS.namespace), podSelector: { matchLabels: { ...KUBE_DNS.selector } } }],
     ports: [
