@@ -64,8 +64,10 @@ test('ad-hoc environment writes only its own files and prunes nothing', () => {
   expect(JSON.parse(fs.readFileSync(path.join(workdir, 'outputs/pr123.json'), 'utf8')).namespaceName).toBe('microservices-pr123');
 });
 
+/** One in-memory synth of every configured environment, shared by the tests below. */
+const { files } = buildOutputFiles({ root: ROOT, vars: {} });
+
 describe('committed output is fresh (otherwise: run `npm run synth` and commit)', () => {
-  const { files } = buildOutputFiles({ root: ROOT, vars: {} });
   test.each(files.map((f) => [f.path, f.content] as const))('%s', (file, content) => {
     const onDisk = fs.existsSync(path.join(ROOT, file)) ? fs.readFileSync(path.join(ROOT, file), 'utf8') : '<missing>';
     if (onDisk !== content) throw new Error(`${file} is stale: run \`npm run synth\` and commit the result`);
@@ -79,7 +81,7 @@ describe('committed output is fresh (otherwise: run `npm run synth` and commit)'
 });
 
 test('two synths are byte-identical, objects in apply order', () => {
-  const first = buildOutputFiles({ root: ROOT, vars: {} }).files;
+  const first = files;
   const second = buildOutputFiles({ root: ROOT, vars: {} }).files;
   expect(second).toEqual(first);
   const manifest = first.find((f) => f.path === 'dist/dev.k8s.yaml')?.content ?? '';
@@ -94,7 +96,7 @@ test('two synths are byte-identical, objects in apply order', () => {
 
 // Black-box companion of the writer's crash test (test/file-writer.test.ts), which fails every step in turn.
 test('a synth killed at any moment leaves every file either as it was or complete', async () => {
-  const fresh = new Map(buildOutputFiles({ root: ROOT, vars: {} }).files.map((f) => [f.path, f.content]));
+  const fresh = new Map(files.map((f) => [f.path, f.content]));
   for (const delayMs of [40, 150, 220, 260, 360]) {
     for (const file of fresh.keys()) {
       fs.mkdirSync(path.dirname(path.join(workdir, file)), { recursive: true });
