@@ -65,7 +65,7 @@ export interface EnvironmentSelection {
 }
 
 /** Environment variables of the synth contract (suffix, then one image variable per service). */
-export const SUFFIX_VARIABLE = 'ENVIRONMENT_SUFFIX';
+const SUFFIX_VARIABLE = 'ENVIRONMENT_SUFFIX';
 
 /**
  * Resolves the environments to build from the config file and the process environment.

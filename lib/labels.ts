@@ -42,7 +42,7 @@ export function podLabels(naming: Naming, systemName: string, service: string, i
  * A label-safe version for an image: its tag, else `sha256-<first 12 hex of the digest>`, else
  * `latest` for an untagged reference (which is what the runtime pulls).
  */
-export function imageVersion(image: string): string {
+function imageVersion(image: string): string {
   const parsed = parseImageReference(image);
   if (parsed?.tag) return sanitizeLabelValue(parsed.tag);
   if (parsed?.digest) return `sha256-${parsed.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;

@@ -26,7 +26,7 @@ export interface MicroserviceProps {
 }
 
 /** Non-root user and group the containers run as (any image we ship must not need root). */
-export const RUN_AS_ID = 10001;
+const RUN_AS_ID = 10001;
 /** Upper bound of the gateway's request timeout; pods get this long (plus margin) to finish in-flight work. */
 export const REQUEST_TIMEOUT_SECONDS = 30;
 const TERMINATION_GRACE_SECONDS = REQUEST_TIMEOUT_SECONDS + 15;
@@ -210,7 +210,7 @@ export class Microservice extends Construct {
  * Non-secret configuration of one service: identity, log level, feature flags and the URL of each
  * service it calls (`<CALLEE>_URL`, built from the real Service name, namespace and port).
  */
-export function serviceConfig(
+function serviceConfig(
   system: SystemDeclaration, naming: Naming, env: EnvironmentConfig, service: ServiceDeclaration,
 ): Record<string, string> {
   const data: Record<string, string> = {

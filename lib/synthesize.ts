@@ -64,7 +64,7 @@ export interface StackOutputs {
 }
 
 /** `payment-api` -> `paymentApiEndpoint`. */
-export function endpointKey(service: string): `${string}Endpoint` {
+function endpointKey(service: string): `${string}Endpoint` {
   return `${service.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Endpoint`;
 }
 
