@@ -6,8 +6,10 @@ import { ConfigError } from './lib/environment-config';
 import { runSynth } from './lib/synth-run';
 
 try {
-  const written = runSynth({ root: process.cwd(), vars: process.env, manifestDir: process.env.CDK8S_OUTDIR });
-  process.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n`);
+  const { written, removed, unchanged } = runSynth({ root: process.cwd(), vars: process.env, manifestDir: process.env.CDK8S_OUTDIR });
+  const lines = [...written.map((f) => `wrote ${f}`), ...removed.map((f) => `removed ${f}`)];
+  if (unchanged.length > 0) lines.push(`${unchanged.length} ${unchanged.length === 1 ? 'file was' : 'files were'} already up to date`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.problems.map((p) => `error: ${p}`).join('\n')}\n`);

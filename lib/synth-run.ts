@@ -6,7 +6,7 @@
 import { allowedEdges, renderDiagram } from './diagram';
 import { ConfigError, EnvironmentConfig, EnvironmentsFile } from './environment-config';
 import { ENVIRONMENTS, selectEnvironments } from './environments';
-import { OutputFile, writeOutputFiles } from './file-writer';
+import { OutputFile, WriteSummary, writeOutputFiles } from './file-writer';
 import { renderArgoApplication } from './gitops/argocd';
 import { OUTPUT_FOLDERS } from './output-layout';
 import { connectionKey, proveReachability } from './reachability';
@@ -65,11 +65,10 @@ export function buildOutputFiles(options: SynthOptions): { files: OutputFile[]; 
   return { files: built.flatMap((b) => b.files), complete: selection.complete };
 }
 
-/** Builds, checks and writes; returns the written paths. */
-export function runSynth(options: SynthOptions): string[] {
+/** Builds, checks and writes; says which files changed. */
+export function runSynth(options: SynthOptions): WriteSummary {
   const { files, complete } = buildOutputFiles(options);
   const manifests = { ...OUTPUT_FOLDERS.manifests, dir: options.manifestDir ?? OUTPUT_FOLDERS.manifests.dir };
   const owned = [manifests, OUTPUT_FOLDERS.outputs, OUTPUT_FOLDERS.argocd, OUTPUT_FOLDERS.diagrams];
-  writeOutputFiles(options.root, files, { prune: complete ? owned : [] });
-  return files.map((f) => f.path);
+  return writeOutputFiles(options.root, files, { prune: complete ? owned : [] });
 }

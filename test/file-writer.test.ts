@@ -27,6 +27,35 @@ test('a complete write replaces files and prunes stale ones it owns, nothing els
   expect(list('.')).toEqual(['dist', 'outputs']);
 });
 
+test('the summary names what was written, pruned and left alone', () => {
+  fs.writeFileSync(path.join(root, 'dist/same.k8s.yaml'), 'same');
+  const summary = writeOutputFiles(root, [...files, { path: 'dist/same.k8s.yaml', content: 'same' }], { prune });
+  expect(summary).toEqual({
+    written: ['dist/dev.k8s.yaml', 'outputs/dev.json'],
+    unchanged: ['dist/same.k8s.yaml'],
+    removed: [path.join('dist', 'gone.k8s.yaml')],
+  });
+});
+
+test('a file that already has its content is not rewritten: same inode, same mtime, no staging', () => {
+  writeOutputFiles(root, files, { prune });
+  const before = fs.statSync(path.join(root, 'dist/dev.k8s.yaml'));
+  const mutations: string[] = [];
+  const recording: FileOperations = {
+    ...nodeFileOperations,
+    mkdir: (dir) => { mutations.push(`mkdir ${dir}`); nodeFileOperations.mkdir(dir); },
+    writeFile: (file, content) => { mutations.push(`write ${file}`); nodeFileOperations.writeFile(file, content); },
+    rename: (from, to) => { mutations.push(`rename ${to}`); nodeFileOperations.rename(from, to); },
+  };
+  const summary = writeOutputFiles(root, files, { prune }, recording);
+  expect(summary.written).toEqual([]);
+  expect(summary.unchanged).toEqual(['dist/dev.k8s.yaml', 'outputs/dev.json']);
+  expect(mutations).toEqual([]);
+  const after = fs.statSync(path.join(root, 'dist/dev.k8s.yaml'));
+  expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  expect(list('.')).toEqual(['dist', 'outputs']);
+});
+
 test('without prune (an ad-hoc synth) other environments stay', () => {
   writeOutputFiles(root, files, { prune: [] });
   expect(list('dist')).toEqual(['README.txt', 'dev.k8s.yaml', 'gone.k8s.yaml']);

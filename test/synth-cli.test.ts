@@ -37,6 +37,13 @@ test('full synth writes every configured environment, identical to the committed
   for (const [file, content] of Object.entries(written)) {
     expect(content).toBe(fs.readFileSync(path.join(ROOT, file), 'utf8'));
   }
+  expect(run.stdout.split('\n')).toContain('wrote dist/dev.k8s.yaml');
+});
+
+test('a second synth with nothing changed rewrites nothing and says so', () => {
+  const run = synth({});
+  expect(run.status).toBe(0);
+  expect(run.stdout).toBe('12 files were already up to date\n');
 });
 
 test('bad input: non-zero exit, one line per problem naming the variable, no stack trace, nothing written', () => {
