@@ -6,8 +6,9 @@ import { EnvironmentConfig } from '../lib/environment-config';
 import { KubeObject } from '../lib/kube-object';
 import { Naming } from '../lib/naming';
 import {
-  allowedConnections, buildClusterModel, connectionKey, expectedConnections, proveReachability,
+  allowedConnections, buildClusterModel, connectionKey, evaluateMatrix, expectedConnections, proveReachability,
 } from '../lib/reachability';
+import { compareConnectionOrder } from '../lib/reachability/types';
 import { runReachabilityCli } from '../lib/reachability/cli';
 import { sidecarInjected } from '../lib/reachability/cluster-model';
 import { policiesOf, probePorts } from '../lib/reachability/matrix';
@@ -105,6 +106,13 @@ describe('probe ports', () => {
     const ports = probePorts(buildClusterModel(objects, dev), policiesOf(objects));
     expect(ports).toEqual(expect.arrayContaining([1, 53, 54, 5000, 5011, 7000, 7001, 8080, 8081, 15012, 15013, 15020, 15021, 15022]));
     expect(ports).not.toContain(5005);
+  });
+
+  it('come out in the stable connection order, each probe once, without being sorted afterwards', () => {
+    const results = evaluateMatrix(devObjects, buildClusterModel(devObjects, dev));
+    const connections = results.map((r) => r.connection);
+    expect(connections).toEqual([...connections].sort(compareConnectionOrder));
+    expect(new Set(connections.map(connectionKey)).size).toBe(connections.length);
   });
 });
 

@@ -12,10 +12,12 @@
 import { AuthorizationPolicy, authorizationPoliciesOf, AuthorizationVerdict, evaluateAuthorization, UNCAPTURED_INBOUND_PORTS } from './authorization';
 import { KubeObject } from '../kube-object';
 import { NetworkPolicy, networkPairEvaluator, networkPoliciesOf, NetworkVerdict } from './network-policy';
-import { ClusterModel, compareConnectionOrder, Connection, Endpoint, Protocol } from './types';
+import { compareText } from '../compare-text';
+import { ClusterModel, Connection, Endpoint, Protocol } from './types';
 
 /** Ports worth seeing in any report, whatever the policies say. */
 const BASE_PROBE_PORTS: readonly number[] = [53, 80, 443, 8080, 9090, 15012, 15020, 15021, 15090];
+/** In name order (see `evaluateMatrix`). */
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP'];
 
 /** The policies of one environment, parsed once. */
@@ -77,23 +79,32 @@ function pairEvaluator(
   };
 }
 
-/** Ordered endpoint pairs the proof checks: at least one end in the environment's namespace. */
+/**
+ * Ordered endpoint pairs the proof checks (at least one end in the environment's namespace), in
+ * the stable connection order: by source id, then destination id.
+ */
 function pairsInScope(model: ClusterModel): [Endpoint, Endpoint][] {
   const inEnvironment = (e: Endpoint): boolean => e.namespace === model.environmentNamespace;
-  return model.endpoints.flatMap((from) => model.endpoints
+  const endpoints = [...model.endpoints].sort((a, b) => compareText(a.id, b.id));
+  return endpoints.flatMap((from) => endpoints
     .filter((to) => inEnvironment(from) || inEnvironment(to))
     .map((to): [Endpoint, Endpoint] => [from, to]));
 }
 
-/** Every probe of the environment (also on the `extraPorts`), allowed or not, in stable order. */
+/**
+ * Every probe of the environment (also on the `extraPorts`), allowed or not, in the stable order
+ * of `compareConnectionOrder`: pairs in order, ports ascending, then protocols in name order, so
+ * the probes come out sorted without sorting thousands of them.
+ */
 export function evaluateMatrix(objects: readonly KubeObject[], model: ClusterModel, extraPorts: readonly number[] = []): ProbeResult[] {
   const policies = policiesOf(objects);
   const ports = probePorts(model, policies, extraPorts);
-  const results = pairsInScope(model).flatMap(([from, to]) => {
+  const results: ProbeResult[] = [];
+  for (const [from, to] of pairsInScope(model)) {
     const evaluate = pairEvaluator(policies, model, from, to);
-    return ports.flatMap((port) => PROTOCOLS.map((protocol) => evaluate(port, protocol)));
-  });
-  return results.sort((a, b) => compareConnectionOrder(a.connection, b.connection));
+    for (const port of ports) for (const protocol of PROTOCOLS) results.push(evaluate(port, protocol));
+  }
+  return results;
 }
 
 /** The connections the environment's policies allow, in stable order. */

@@ -202,7 +202,13 @@ export interface NetworkVerdict {
   readonly ingress?: DirectionVerdict;
 }
 
-/** One direction at one pod for a fixed peer: selectors are matched once, ports per call. */
+/** A direction no policy isolates: everything is allowed. */
+const UNISOLATED: DirectionVerdict = { allowed: true, isolated: false, selectedBy: [], allowedBy: [] };
+
+/**
+ * One direction at one pod for a fixed peer: selectors are matched once, ports per call. The
+ * matrix calls this for every probe port, so the per-port part only walks precomputed port lists.
+ */
 function directionEvaluator(
   policies: readonly NetworkPolicy[], pod: Endpoint, other: Endpoint, destination: Endpoint,
   dir: 'ingress' | 'egress', model: ClusterModel,
@@ -210,16 +216,20 @@ function directionEvaluator(
   const selecting = policies.filter((p) => p.namespace === pod.namespace
     && (dir === 'ingress' ? p.isolatesIngress : p.isolatesEgress)
     && matchesSelector(p.podSelector, pod.labels));
+  if (selecting.length === 0) return () => UNISOLATED;
   const selectedBy = selecting.map((p) => p.name);
-  const peerRules = selecting.map((p) => ({
-    name: p.name,
-    rules: p[dir].filter((rule) => rule.peers.length === 0 || rule.peers.some((peer) => peerMatches(peer, p.namespace, other, model))),
-  }));
+  // Per policy: the port entries of its rules whose peers match `other`; `anyPort` when one of
+  // those rules lists no ports at all.
+  const admitting = selecting.map((p) => {
+    const rules = p[dir].filter((rule) => rule.peers.length === 0 || rule.peers.some((peer) => peerMatches(peer, p.namespace, other, model)));
+    return { name: p.name, anyPort: rules.some((rule) => rule.ports.length === 0), ports: rules.flatMap((rule) => rule.ports) };
+  });
   return (port, protocol) => {
-    const allowedBy = peerRules
-      .filter(({ rules }) => rules.some((rule) => rule.ports.length === 0 || rule.ports.some((e) => portMatches(e, port, protocol, destination))))
-      .map(({ name }) => name);
-    return { allowed: selecting.length === 0 || allowedBy.length > 0, isolated: selecting.length > 0, selectedBy, allowedBy };
+    const allowedBy: string[] = [];
+    for (const { name, anyPort, ports } of admitting) {
+      if (anyPort || ports.some((entry) => portMatches(entry, port, protocol, destination))) allowedBy.push(name);
+    }
+    return { allowed: allowedBy.length > 0, isolated: true, selectedBy, allowedBy };
   };
 }
 
