@@ -10,6 +10,11 @@
  * type errors are caught by `npm run typecheck` instead, which `npm test` and CI run.
  */
 'use strict';
+// V8's default budget before a function is optimized (67,584 in Node 20) sends much of cdk8s to
+// TurboFan within a 3-environment synth, and those compiles and deopts cost more than they save.
+// Measured here at 200,000: synth about 25 ms faster, the 300-environment scaling run faster too.
+// Set before any of the app's code is compiled; V8 rejects code caches made under other flags.
+require('v8').setFlagsFromString('--interrupt-budget=200000');
 const crypto = require('crypto');
 const fs = require('fs');
 const Module = require('module');
