@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from './k8s';
 import { Construct } from 'constructs';
 import { GatewayV1Beta1, SidecarV1Beta1, VirtualServiceV1Beta1 } from '../imports/istio-networking.istio.io';
 import { AuthorizationPolicyV1Beta1, PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';

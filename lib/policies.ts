@@ -3,7 +3,7 @@
  * AuthorizationPolicies (identity, L7) and Sidecar egress scopes. Pure functions: the constructs
  * only wrap what these return.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from './k8s';
 import {
   AuthorizationPolicyV1Beta1Spec, AuthorizationPolicyV1Beta1SpecAction, AuthorizationPolicyV1Beta1SpecRules,
 } from '../imports/istio-security.istio.io';

@@ -1,4 +1,6 @@
+import { k8s as publicK8s } from 'cdk8s-plus-28';
 import fc from 'fast-check';
+import * as k8s from '../lib/k8s';
 import { maxSuffixLength } from '../lib/environment-config';
 import { KubeObject } from '../lib/kube-object';
 import { Naming } from '../lib/naming';
@@ -27,6 +29,10 @@ describe('API versions the target serves (Kubernetes 1.28, Istio 1.19, external-
   });
   test('no Secret object: values come from ExternalSecrets at run time', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
+  });
+  test('lib/k8s is exactly the `k8s` cdk8s-plus-28 exports (guards the direct path on upgrades)', () => {
+    expect(k8s.KubeDeployment).toBe(publicK8s.KubeDeployment);
+    expect(Object.keys(k8s).sort()).toEqual(Object.keys(publicK8s).sort());
   });
 });
 
