@@ -67,15 +67,18 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
   for (const name of schema.required ?? []) {
     if (value[name] === undefined) ctx.report(childPath(path, name), 'required field is missing');
   }
-  const properties = schema.properties ?? {};
-  const declared = Object.keys(properties);
+  const properties = schema.properties;
   const additional = schema.additionalProperties;
-  const freeForm = declared.length === 0 && additional === undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const childSchema = Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? additional : undefined;
-    if (childSchema) check(child, childSchema, childPath(path, key), ctx, strict);
-    else if (strict && !freeForm && additional !== true) ctx.report(childPath(path, key), unknownFieldMessage(key, declared));
+  for (const key of Object.keys(value)) {
+    const childSchema = properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? additional : undefined;
+    if (childSchema) check(value[key], childSchema, childPath(path, key), ctx, strict);
+    else if (strict && additional !== true && !isFreeForm(schema)) ctx.report(childPath(path, key), unknownFieldMessage(key, Object.keys(properties ?? {})));
   }
+}
+
+/** An object schema that lists no properties and says nothing of others: any field is allowed. */
+function isFreeForm(schema: JsonSchema): boolean {
+  return (schema.properties === undefined || Object.keys(schema.properties).length === 0) && schema.additionalProperties === undefined;
 }
 
 function checkOneOf(value: unknown, branches: readonly JsonSchema[], path: string, ctx: CheckContext, strict: boolean): void {
