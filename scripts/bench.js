@@ -8,7 +8,9 @@
  *
  * Every variant is a child process started from the project root right after a real edit of
  * lib/system.ts (a new comment line, so content-hash caches miss it), one unmeasured warm-up run
- * first, then N measured runs.
+ * first, then N measured runs. The start-up commands (synth, the floors, ts-node, tsx) run in
+ * rounds, each round running each of them once, so that they are measured side by side under the
+ * same machine conditions; the scaling probes and the cold tools (typecheck, jest) run in a row.
  * Wall time is taken around the child; peak memory is the largest RSS of any single process in
  * the child's tree (GNU `/usr/bin/time -f %M`, else `scripts/bench/rss-probe.js` preloaded into
  * every Node process); it is not a sum over processes.
@@ -18,7 +20,7 @@
  * `npm exec` is not used because it loads far more of npm than run-script does (about 0.35 s
  * against 0.13 s here), which would flatter the synth/floor ratio.
  *
- * The output folders are snapshotted first and restored after every variant (also on Ctrl-C), and
+ * The output folders are snapshotted first and restored after every run (also on Ctrl-C), and
  * lib/system.ts gets its original content and mtime back unless someone edited it meanwhile.
  */
 'use strict';
@@ -307,6 +309,15 @@ function progress(text) {
   if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
 }
 
+/** One run, with the scaling probe's result line parsed: the run, or `{ error }`. */
+async function runChecked(variant, ctx, runName) {
+  const run = await runOnce(variant, ctx, runName);
+  if (run.error || !variant.scaling) return run;
+  run.result = scalingResult(run.stdout);
+  return run.result ? run : { error: `${runName}: no result line on stdout (output: ${path.join(ctx.tmp, `${variant.id}.log`)})` };
+}
+
+/** Warm-up, then `ctx.runs` measured runs of one variant in a row (the scaling probes and cold tools). */
 async function measure(variant, ctx) {
   if (variant.skip) return { variant, skipped: variant.skip, runs: [] };
   const warmUps = ctx.quick && (variant.cold || variant.scaling) ? 0 : 1;
@@ -314,16 +325,41 @@ async function measure(variant, ctx) {
   for (let i = 0; i < warmUps + ctx.runs; i++) {
     const runName = i < warmUps ? 'warm-up' : `run ${i - warmUps + 1}`;
     progress(`  ${runName}${i < warmUps ? '' : ` of ${ctx.runs}`} ...`);
-    const run = await runOnce(variant, ctx, runName);
+    const run = await runChecked(variant, ctx, runName);
     if (interrupted) return { variant, error: 'interrupted', runs };
     if (run.error) return { variant, error: run.error, runs };
-    if (variant.scaling) {
-      run.result = scalingResult(run.stdout);
-      if (!run.result) return { variant, error: `${runName}: no result line on stdout (output: ${path.join(ctx.tmp, `${variant.id}.log`)})`, runs };
-    }
     if (i >= warmUps) runs.push(run);
   }
   return { variant, runs };
+}
+
+/**
+ * The start-up commands, measured in rounds: a warm-up round, then `ctx.runs` rounds, each running
+ * every variant once in turn. A slow spell of the machine (seen here: npm's own start-up alone
+ * varies from 0.15 s to 0.24 s between minutes) then hits every variant alike instead of whichever
+ * ran during it, so the ratios compare like with like. The tree is restored after every run.
+ */
+async function measureInRounds(variants, ctx) {
+  const outcomes = variants.map((variant) => (variant.skip ? { variant, skipped: variant.skip, runs: [] } : { variant, runs: [] }));
+  for (let round = 0; round <= ctx.runs; round++) {
+    const runName = round === 0 ? 'warm-up' : `run ${round}`;
+    for (const outcome of outcomes.filter((o) => !o.skipped && !o.error)) {
+      progress(`  ${round === 0 ? 'warm-up round' : `round ${round} of ${ctx.runs}`}: ${outcome.variant.label} ...`);
+      try {
+        const run = await runChecked(outcome.variant, ctx, runName);
+        if (run.error) outcome.error = run.error;
+        else if (round > 0) outcome.runs.push(run);
+      } finally {
+        // After every run, so that one variant's outputs (`cdk8s synth` empties dist/ first) never feed the next.
+        restoreTree(ctx.tree);
+      }
+      if (interrupted) {
+        outcome.error = 'interrupted';
+        return outcomes;
+      }
+    }
+  }
+  return outcomes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,21 +510,31 @@ async function main() {
     current?.kill('SIGINT');
   });
 
-  const outcomes = [];
-  for (const [i, variant] of selected.entries()) {
-    process.stderr.write(`[${i + 1}/${selected.length}] ${variant.label}\n`);
+  const summary = (outcome) => (outcome.skipped ? `skipped: ${outcome.skipped}` : outcome.error ? `error: ${outcome.error}` : `median ${formatMs(wallMedian(outcome))}`);
+  const byVariant = new Map();
+  const inRounds = selected.filter((v) => !v.cold && !v.scaling);
+  if (inRounds.length > 0) {
+    process.stderr.write(`start-up commands, in rounds: ${inRounds.map((v) => v.id).join(', ')}\n`);
+    for (const outcome of await measureInRounds(inRounds, ctx)) {
+      byVariant.set(outcome.variant, outcome);
+      progress('');
+      process.stderr.write(`  ${outcome.variant.label}: ${summary(outcome)}\n`);
+    }
+  }
+  for (const variant of selected.filter((v) => !inRounds.includes(v))) {
+    if (interrupted) break;
+    process.stderr.write(`${variant.label}\n`);
     let outcome;
     try {
       outcome = await measure(variant, ctx);
     } finally {
-      // After every variant, so that one variant's outputs (`cdk8s synth` empties dist/ first) never feed the next.
       restoreTree(ctx.tree);
     }
     progress('');
-    process.stderr.write(`  ${outcome.skipped ? `skipped: ${outcome.skipped}` : outcome.error ? `error: ${outcome.error}` : `median ${formatMs(wallMedian(outcome))}`}\n`);
-    outcomes.push(outcome);
-    if (interrupted) break;
+    process.stderr.write(`  ${summary(outcome)}\n`);
+    byVariant.set(variant, outcome);
   }
+  const outcomes = selected.filter((v) => byVariant.has(v)).map((v) => byVariant.get(v));
   if (interrupted) {
     process.stderr.write(`bench: interrupted; dist/, outputs/ and lib/system.ts restored; logs in ${tmp}\n`);
     return 130;
