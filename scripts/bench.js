@@ -110,7 +110,7 @@ function variants(tmp) {
   // `cd` so that require() resolves from the project, as it does for `npm run synth`.
   const floorScript = `cd ${shellQuote(ROOT)} && node -e "${FLOOR_CODE}"`;
   fs.writeFileSync(path.join(floorDir, 'package.json'), JSON.stringify({ name: 'bench-floor', private: true, scripts: { floor: floorScript } }));
-  const optional = (bin, hint) => (hasLocalBin(bin) ? undefined : `${bin} not installed (add it for one run: npm i --no-save ${hint})`);
+  const optional = (bin, hint) => (hasLocalBin(bin) ? undefined : `${bin} not installed (a devDependency: run npm ci, or npm i --no-save ${hint})`);
   return [
     { id: 'node', label: 'node -e 0', argv: ['node', '-e', '0'] },
     { id: 'floor', label: 'floor: node -e "require cdk8s, cdk8s-plus-28"', argv: ['node', '-e', FLOOR_CODE] },
