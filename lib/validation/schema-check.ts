@@ -69,6 +69,8 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
   }
   const properties = schema.properties;
   const additional = schema.additionalProperties;
+  // Only constraints (`required`), as in the branches of Istio's oneOf rules: no field to check.
+  if (properties === undefined && additional === undefined) return;
   for (const key of Object.keys(value)) {
     const childSchema = properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? additional : undefined;
     if (childSchema) check(value[key], childSchema, childPath(path, key), ctx, strict);
@@ -81,14 +83,32 @@ function isFreeForm(schema: JsonSchema): boolean {
   return (schema.properties === undefined || Object.keys(schema.properties).length === 0) && schema.additionalProperties === undefined;
 }
 
+/** What a oneOf list is, worked out once per schema (the same schemas are checked for every object). */
+interface OneOfShape {
+  /** The branches other than `type: null`. */
+  readonly alternatives: readonly JsonSchema[];
+  /** int-or-string, quantities (number or string): a union of plain types. */
+  readonly plainTypes: boolean;
+}
+const oneOfShapes = new WeakMap<readonly JsonSchema[], OneOfShape>();
+
+function oneOfShape(branches: readonly JsonSchema[]): OneOfShape {
+  let shape = oneOfShapes.get(branches);
+  if (!shape) {
+    const alternatives = branches.filter((branch) => branch.type !== 'null');
+    shape = { alternatives, plainTypes: alternatives.every(isPlainType) };
+    oneOfShapes.set(branches, shape);
+  }
+  return shape;
+}
+
 function checkOneOf(value: unknown, branches: readonly JsonSchema[], path: string, ctx: CheckContext, strict: boolean): void {
-  const alternatives = branches.filter((branch) => branch.type !== 'null');
+  const { alternatives, plainTypes } = oneOfShape(branches);
   if (alternatives.length === 1) {
     check(value, alternatives[0], path, ctx, strict);
     return;
   }
-  // int-or-string, quantities (number or string): a union of plain types.
-  if (alternatives.every(isPlainType)) {
+  if (plainTypes) {
     const match = alternatives.find((branch) => hasType(value, branch.type as JsonType));
     if (match) check(value, match, path, ctx, strict);
     else ctx.report(path, `must be ${alternatives.map((b) => typePhrase(b.type as JsonType)).join(' or ')}, got ${describe(value)}`);
@@ -106,7 +126,7 @@ function checkOneOf(value: unknown, branches: readonly JsonSchema[], path: strin
 /** Whether `value` satisfies `schema`, without reporting anything. */
 function matches(value: unknown, schema: JsonSchema, ctx: CheckContext): boolean {
   let ok = true;
-  check(value, schema, '', { resolve: (ref) => ctx.resolve(ref), report: () => { ok = false; } }, false);
+  check(value, schema, '', { resolve: ctx.resolve, report: () => { ok = false; } }, false);
   return ok;
 }
 
