@@ -223,7 +223,12 @@ function directionEvaluator(
   const admitting = selecting.map((p) => {
     const rules = p[dir].filter((rule) => rule.peers.length === 0 || rule.peers.some((peer) => peerMatches(peer, p.namespace, other, model)));
     return { name: p.name, anyPort: rules.some((rule) => rule.ports.length === 0), ports: rules.flatMap((rule) => rule.ports) };
-  });
+  }).filter(({ anyPort, ports }) => anyPort || ports.length > 0);
+  // No rule admits this peer on any port, the usual case: one verdict for every port.
+  if (admitting.length === 0) {
+    const denied: DirectionVerdict = { allowed: false, isolated: true, selectedBy, allowedBy: [] };
+    return () => denied;
+  }
   return (port, protocol) => {
     const allowedBy: string[] = [];
     for (const { name, anyPort, ports } of admitting) {
@@ -242,10 +247,16 @@ export function networkPairEvaluator(
 ): (port: number, protocol: Protocol) => NetworkVerdict {
   const egress = from.namespace === undefined ? undefined : directionEvaluator(policies, from, to, to, 'egress', model);
   const ingress = to.namespace === undefined ? undefined : directionEvaluator(policies, to, from, to, 'ingress', model);
+  // Verdicts are immutable and mostly the same from port to port: reuse the last one when both
+  // directions gave the same answers as for the previous port.
+  let last: NetworkVerdict | undefined;
   return (port, protocol) => {
     const egressVerdict = egress?.(port, protocol);
     const ingressVerdict = ingress?.(port, protocol);
-    return { allowed: (egressVerdict?.allowed ?? true) && (ingressVerdict?.allowed ?? true), egress: egressVerdict, ingress: ingressVerdict };
+    if (last === undefined || last.egress !== egressVerdict || last.ingress !== ingressVerdict) {
+      last = { allowed: (egressVerdict?.allowed ?? true) && (ingressVerdict?.allowed ?? true), egress: egressVerdict, ingress: ingressVerdict };
+    }
+    return last;
   };
 }
 
