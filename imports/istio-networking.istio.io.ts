@@ -13,7 +13,7 @@ export class DestinationRule extends ApiObject {
    * Returns the apiVersion and kind for "DestinationRule"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',
   }
 
@@ -107,19 +107,25 @@ export interface DestinationRuleSpec {
    *
    * @schema DestinationRuleSpec#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
+   * One or more named sets that represent individual versions of a service.
+   *
    * @schema DestinationRuleSpec#subsets
    */
   readonly subsets?: DestinationRuleSpecSubsets[];
 
   /**
+   * Traffic policies to apply (load balancing policy, connection pool sizes, outlier detection).
+   *
    * @schema DestinationRuleSpec#trafficPolicy
    */
   readonly trafficPolicy?: DestinationRuleSpecTrafficPolicy;
 
   /**
+   * Criteria used to select the specific set of pods/VMs on which this `DestinationRule` configuration should be applied.
+   *
    * @schema DestinationRuleSpec#workloadSelector
    */
   readonly workloadSelector?: DestinationRuleSpecWorkloadSelector;
@@ -148,6 +154,8 @@ export function toJson_DestinationRuleSpec(obj: DestinationRuleSpec | undefined)
  */
 export interface DestinationRuleSpecSubsets {
   /**
+   * Labels apply a filter over the endpoints of a service in the service registry.
+   *
    * @schema DestinationRuleSpecSubsets#labels
    */
   readonly labels?: { [key: string]: string };
@@ -157,7 +165,7 @@ export interface DestinationRuleSpecSubsets {
    *
    * @schema DestinationRuleSpecSubsets#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Traffic policies that apply to this subset.
@@ -184,6 +192,8 @@ export function toJson_DestinationRuleSpecSubsets(obj: DestinationRuleSpecSubset
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Traffic policies to apply (load balancing policy, connection pool sizes, outlier detection).
+ *
  * @schema DestinationRuleSpecTrafficPolicy
  */
 export interface DestinationRuleSpecTrafficPolicy {
@@ -212,6 +222,20 @@ export interface DestinationRuleSpecTrafficPolicy {
   readonly portLevelSettings?: DestinationRuleSpecTrafficPolicyPortLevelSettings[];
 
   /**
+   * The upstream PROXY protocol settings.
+   *
+   * @schema DestinationRuleSpecTrafficPolicy#proxyProtocol
+   */
+  readonly proxyProtocol?: DestinationRuleSpecTrafficPolicyProxyProtocol;
+
+  /**
+   * Specifies a limit on concurrent retries in relation to the number of active requests.
+   *
+   * @schema DestinationRuleSpecTrafficPolicy#retryBudget
+   */
+  readonly retryBudget?: DestinationRuleSpecTrafficPolicyRetryBudget;
+
+  /**
    * TLS related settings for connections to the upstream service.
    *
    * @schema DestinationRuleSpecTrafficPolicy#tls
@@ -219,6 +243,8 @@ export interface DestinationRuleSpecTrafficPolicy {
   readonly tls?: DestinationRuleSpecTrafficPolicyTls;
 
   /**
+   * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+   *
    * @schema DestinationRuleSpecTrafficPolicy#tunnel
    */
   readonly tunnel?: DestinationRuleSpecTrafficPolicyTunnel;
@@ -235,6 +261,8 @@ export function toJson_DestinationRuleSpecTrafficPolicy(obj: DestinationRuleSpec
     'loadBalancer': toJson_DestinationRuleSpecTrafficPolicyLoadBalancer(obj.loadBalancer),
     'outlierDetection': toJson_DestinationRuleSpecTrafficPolicyOutlierDetection(obj.outlierDetection),
     'portLevelSettings': obj.portLevelSettings?.map(y => toJson_DestinationRuleSpecTrafficPolicyPortLevelSettings(y)),
+    'proxyProtocol': toJson_DestinationRuleSpecTrafficPolicyProxyProtocol(obj.proxyProtocol),
+    'retryBudget': toJson_DestinationRuleSpecTrafficPolicyRetryBudget(obj.retryBudget),
     'tls': toJson_DestinationRuleSpecTrafficPolicyTls(obj.tls),
     'tunnel': toJson_DestinationRuleSpecTrafficPolicyTunnel(obj.tunnel),
   };
@@ -244,10 +272,14 @@ export function toJson_DestinationRuleSpecTrafficPolicy(obj: DestinationRuleSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Criteria used to select the specific set of pods/VMs on which this `DestinationRule` configuration should be applied.
+ *
  * @schema DestinationRuleSpecWorkloadSelector
  */
 export interface DestinationRuleSpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema DestinationRuleSpecWorkloadSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -298,6 +330,20 @@ export interface DestinationRuleSpecSubsetsTrafficPolicy {
   readonly portLevelSettings?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings[];
 
   /**
+   * The upstream PROXY protocol settings.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicy#proxyProtocol
+   */
+  readonly proxyProtocol?: DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol;
+
+  /**
+   * Specifies a limit on concurrent retries in relation to the number of active requests.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicy#retryBudget
+   */
+  readonly retryBudget?: DestinationRuleSpecSubsetsTrafficPolicyRetryBudget;
+
+  /**
    * TLS related settings for connections to the upstream service.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#tls
@@ -305,6 +351,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicy {
   readonly tls?: DestinationRuleSpecSubsetsTrafficPolicyTls;
 
   /**
+   * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#tunnel
    */
   readonly tunnel?: DestinationRuleSpecSubsetsTrafficPolicyTunnel;
@@ -321,6 +369,8 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicy(obj: DestinationR
     'loadBalancer': toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer(obj.loadBalancer),
     'outlierDetection': toJson_DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection(obj.outlierDetection),
     'portLevelSettings': obj.portLevelSettings?.map(y => toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings(y)),
+    'proxyProtocol': toJson_DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol(obj.proxyProtocol),
+    'retryBudget': toJson_DestinationRuleSpecSubsetsTrafficPolicyRetryBudget(obj.retryBudget),
     'tls': toJson_DestinationRuleSpecSubsetsTrafficPolicyTls(obj.tls),
     'tunnel': toJson_DestinationRuleSpecSubsetsTrafficPolicyTunnel(obj.tunnel),
   };
@@ -380,12 +430,23 @@ export interface DestinationRuleSpecTrafficPolicyLoadBalancer {
   readonly localityLbSetting?: DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleSpecTrafficPolicyLoadBalancer#simple
    */
   readonly simple?: DestinationRuleSpecTrafficPolicyLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleSpecTrafficPolicyLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleSpecTrafficPolicyLoadBalancer#warmupDurationSecs
    */
@@ -402,6 +463,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancer(obj: Destina
     'consistentHash': toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleSpecTrafficPolicyLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -440,6 +502,8 @@ export interface DestinationRuleSpecTrafficPolicyOutlierDetection {
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleSpecTrafficPolicyOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -452,11 +516,15 @@ export interface DestinationRuleSpecTrafficPolicyOutlierDetection {
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleSpecTrafficPolicyOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleSpecTrafficPolicyOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -513,6 +581,8 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettings {
   readonly outlierDetection?: DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetection;
 
   /**
+   * Specifies the number of a port on the destination service on which this policy is being applied.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettings#port
    */
   readonly port?: DestinationRuleSpecTrafficPolicyPortLevelSettingsPort;
@@ -544,15 +614,90 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettings(obj: De
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The upstream PROXY protocol settings.
+ *
+ * @schema DestinationRuleSpecTrafficPolicyProxyProtocol
+ */
+export interface DestinationRuleSpecTrafficPolicyProxyProtocol {
+  /**
+   * The PROXY protocol version to use.
+   *
+   * Valid Options: V1, V2
+   *
+   * @schema DestinationRuleSpecTrafficPolicyProxyProtocol#version
+   */
+  readonly version?: DestinationRuleSpecTrafficPolicyProxyProtocolVersion;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecTrafficPolicyProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecTrafficPolicyProxyProtocol(obj: DestinationRuleSpecTrafficPolicyProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a limit on concurrent retries in relation to the number of active requests.
+ *
+ * @schema DestinationRuleSpecTrafficPolicyRetryBudget
+ */
+export interface DestinationRuleSpecTrafficPolicyRetryBudget {
+  /**
+   * Specifies the minimum retry concurrency allowed for the retry budget.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyRetryBudget#minRetryConcurrency
+   */
+  readonly minRetryConcurrency?: number;
+
+  /**
+   * Specifies the limit on concurrent retries as a percentage of the sum of active requests and active pending requests.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyRetryBudget#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecTrafficPolicyRetryBudget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecTrafficPolicyRetryBudget(obj: DestinationRuleSpecTrafficPolicyRetryBudget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minRetryConcurrency': obj.minRetryConcurrency,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * TLS related settings for connections to the upstream service.
  *
  * @schema DestinationRuleSpecTrafficPolicyTls
  */
 export interface DestinationRuleSpecTrafficPolicyTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleSpecTrafficPolicyTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -562,16 +707,24 @@ export interface DestinationRuleSpecTrafficPolicyTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleSpecTrafficPolicyTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleSpecTrafficPolicyTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleSpecTrafficPolicyTls#mode
    */
   readonly mode?: DestinationRuleSpecTrafficPolicyTlsMode;
@@ -591,6 +744,8 @@ export interface DestinationRuleSpecTrafficPolicyTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleSpecTrafficPolicyTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -604,6 +759,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyTls(obj: DestinationRuleS
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -618,6 +774,8 @@ export function toJson_DestinationRuleSpecTrafficPolicyTls(obj: DestinationRuleS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+ *
  * @schema DestinationRuleSpecTrafficPolicyTunnel
  */
 export interface DestinationRuleSpecTrafficPolicyTunnel {
@@ -633,14 +791,14 @@ export interface DestinationRuleSpecTrafficPolicyTunnel {
    *
    * @schema DestinationRuleSpecTrafficPolicyTunnel#targetHost
    */
-  readonly targetHost?: string;
+  readonly targetHost: string;
 
   /**
    * Specifies a port to which the downstream connection is tunneled.
    *
    * @schema DestinationRuleSpecTrafficPolicyTunnel#targetPort
    */
-  readonly targetPort?: number;
+  readonly targetPort: number;
 }
 
 /**
@@ -710,12 +868,23 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer {
   readonly localityLbSetting?: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer#simple
    */
   readonly simple?: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer#warmupDurationSecs
    */
@@ -732,6 +901,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer(obj: 
     'consistentHash': toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -770,6 +940,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection {
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -782,11 +954,15 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection {
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -843,6 +1019,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings {
   readonly outlierDetection?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection;
 
   /**
+   * Specifies the number of a port on the destination service on which this policy is being applied.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings#port
    */
   readonly port?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsPort;
@@ -874,15 +1052,90 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The upstream PROXY protocol settings.
+ *
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol
+ */
+export interface DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol {
+  /**
+   * The PROXY protocol version to use.
+   *
+   * Valid Options: V1, V2
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol#version
+   */
+  readonly version?: DestinationRuleSpecSubsetsTrafficPolicyProxyProtocolVersion;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol(obj: DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a limit on concurrent retries in relation to the number of active requests.
+ *
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyRetryBudget
+ */
+export interface DestinationRuleSpecSubsetsTrafficPolicyRetryBudget {
+  /**
+   * Specifies the minimum retry concurrency allowed for the retry budget.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyRetryBudget#minRetryConcurrency
+   */
+  readonly minRetryConcurrency?: number;
+
+  /**
+   * Specifies the limit on concurrent retries as a percentage of the sum of active requests and active pending requests.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyRetryBudget#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecSubsetsTrafficPolicyRetryBudget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecSubsetsTrafficPolicyRetryBudget(obj: DestinationRuleSpecSubsetsTrafficPolicyRetryBudget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minRetryConcurrency': obj.minRetryConcurrency,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * TLS related settings for connections to the upstream service.
  *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyTls
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -892,16 +1145,24 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTls#mode
    */
   readonly mode?: DestinationRuleSpecSubsetsTrafficPolicyTlsMode;
@@ -921,6 +1182,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -934,6 +1197,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyTls(obj: Destinati
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -948,6 +1212,8 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyTls(obj: Destinati
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+ *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyTunnel
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyTunnel {
@@ -963,14 +1229,14 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyTunnel {
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTunnel#targetHost
    */
-  readonly targetHost?: string;
+  readonly targetHost: string;
 
   /**
    * Specifies a port to which the downstream connection is tunneled.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyTunnel#targetPort
    */
-  readonly targetPort?: number;
+  readonly targetPort: number;
 }
 
 /**
@@ -998,11 +1264,15 @@ export interface DestinationRuleSpecTrafficPolicyConnectionPoolHttp {
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -1022,6 +1292,13 @@ export interface DestinationRuleSpecTrafficPolicyConnectionPoolHttp {
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolHttp#maxRequestsPerConnection
@@ -1029,6 +1306,8 @@ export interface DestinationRuleSpecTrafficPolicyConnectionPoolHttp {
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -1052,6 +1331,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPoolHttp(obj: D
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -1073,6 +1353,13 @@ export interface DestinationRuleSpecTrafficPolicyConnectionPoolTcp {
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -1104,6 +1391,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcp(obj: De
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -1199,7 +1487,7 @@ export interface DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSetting {
   readonly distribute?: DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSetting#enabled
    */
@@ -1238,6 +1526,10 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSet
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleSpecTrafficPolicyLoadBalancerSimple
  */
 export enum DestinationRuleSpecTrafficPolicyLoadBalancerSimple {
@@ -1254,6 +1546,46 @@ export enum DestinationRuleSpecTrafficPolicyLoadBalancerSimple {
   /** LEAST_REQUEST */
   LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
 }
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleSpecTrafficPolicyLoadBalancerWarmup
+ */
+export interface DestinationRuleSpecTrafficPolicyLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecTrafficPolicyLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerWarmup(obj: DestinationRuleSpecTrafficPolicyLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool
@@ -1306,12 +1638,23 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancer {
   readonly localityLbSetting?: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancer#simple
    */
   readonly simple?: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancer#warmupDurationSecs
    */
@@ -1328,6 +1671,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'consistentHash': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -1366,6 +1710,8 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetecti
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -1378,11 +1724,15 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetecti
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -1418,6 +1768,8 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierD
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specifies the number of a port on the destination service on which this policy is being applied.
+ *
  * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsPort
  */
 export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsPort {
@@ -1448,9 +1800,18 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsPort(obj
  */
 export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -1460,16 +1821,24 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTls#mode
    */
   readonly mode?: DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode;
@@ -1489,6 +1858,8 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -1502,6 +1873,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsTls(obj:
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -1516,6 +1888,24 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsTls(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The PROXY protocol version to use.
+ *
+ * Valid Options: V1, V2
+ *
+ * @schema DestinationRuleSpecTrafficPolicyProxyProtocolVersion
+ */
+export enum DestinationRuleSpecTrafficPolicyProxyProtocolVersion {
+  /** V1 */
+  V1 = "V1",
+  /** V2 */
+  V2 = "V2",
+}
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleSpecTrafficPolicyTlsMode
  */
 export enum DestinationRuleSpecTrafficPolicyTlsMode {
@@ -1538,11 +1928,15 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp {
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -1562,6 +1956,13 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp {
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp#maxRequestsPerConnection
@@ -1569,6 +1970,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp {
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -1592,6 +1995,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -1613,6 +2017,13 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcp {
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -1644,6 +2055,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcp(
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -1739,7 +2151,7 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSe
   readonly distribute?: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting#enabled
    */
@@ -1778,6 +2190,10 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocali
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerSimple
  */
 export enum DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerSimple {
@@ -1794,6 +2210,46 @@ export enum DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerSimple {
   /** LEAST_REQUEST */
   LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
 }
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup
+ */
+export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup(obj: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool
@@ -1846,12 +2302,23 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBal
   readonly localityLbSetting?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#simple
    */
   readonly simple?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#warmupDurationSecs
    */
@@ -1868,6 +2335,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'consistentHash': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -1906,6 +2374,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsOutlier
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -1918,11 +2388,15 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsOutlier
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -1958,6 +2432,8 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsO
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specifies the number of a port on the destination service on which this policy is being applied.
+ *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsPort
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsPort {
@@ -1988,9 +2464,18 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsP
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -2000,16 +2485,24 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls#mode
    */
   readonly mode?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode;
@@ -2029,6 +2522,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -2042,6 +2537,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsT
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -2056,6 +2552,24 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The PROXY protocol version to use.
+ *
+ * Valid Options: V1, V2
+ *
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyProxyProtocolVersion
+ */
+export enum DestinationRuleSpecSubsetsTrafficPolicyProxyProtocolVersion {
+  /** V1 */
+  V1 = "V1",
+  /** V2 */
+  V2 = "V2",
+}
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyTlsMode
  */
 export enum DestinationRuleSpecSubsetsTrafficPolicyTlsMode {
@@ -2071,6 +2585,8 @@ export enum DestinationRuleSpecSubsetsTrafficPolicyTlsMode {
 
 /**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy
  */
@@ -2097,11 +2613,15 @@ export interface DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepalive {
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -2130,11 +2650,18 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepa
  */
 export interface DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -2158,6 +2685,7 @@ export interface DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpC
 export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -2202,6 +2730,8 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHas
  */
 export interface DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -2267,6 +2797,8 @@ export interface DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSettingFa
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -2296,11 +2828,15 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -2320,6 +2856,13 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRequestsPerConnection
@@ -2327,6 +2870,8 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -2350,6 +2895,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -2371,6 +2917,13 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -2402,6 +2955,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -2497,7 +3051,7 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLo
   readonly distribute?: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#enabled
    */
@@ -2536,6 +3090,10 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerSimple
  */
 export enum DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerSimple {
@@ -2554,6 +3112,50 @@ export enum DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerSimple 
 }
 
 /**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup
+ */
+export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode
  */
 export enum DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode {
@@ -2569,6 +3171,8 @@ export enum DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode {
 
 /**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy
  */
@@ -2595,11 +3199,15 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeep
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -2628,11 +3236,18 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpT
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -2656,6 +3271,7 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHa
 export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -2700,6 +3316,8 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsis
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -2765,6 +3383,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSe
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -2794,11 +3414,15 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnect
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -2818,6 +3442,13 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnect
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRequestsPerConnection
@@ -2825,6 +3456,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnect
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -2848,6 +3481,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -2869,6 +3503,13 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnect
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -2900,6 +3541,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -2995,7 +3637,7 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBal
   readonly distribute?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#enabled
    */
@@ -3034,6 +3676,10 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple
  */
 export enum DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple {
@@ -3052,6 +3698,50 @@ export enum DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer
 }
 
 /**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup
+ */
+export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode
  */
 export enum DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode {
@@ -3066,7 +3756,43 @@ export enum DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode {
 }
 
 /**
+ * @schema DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy
  */
@@ -3093,11 +3819,15 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -3126,11 +3856,18 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
  */
 export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -3154,6 +3891,7 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerCo
 export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -3198,6 +3936,8 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
  */
 export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -3263,6 +4003,8 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLo
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -3284,7 +4026,43 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy
  */
@@ -3311,11 +4089,15 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnect
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -3344,11 +4126,18 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -3372,6 +4161,7 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBal
 export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -3416,6 +4206,8 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
  */
 export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -3481,6 +4273,8 @@ export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBal
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -3495,6 +4289,4435 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
   const result = {
     'from': obj.from,
     'to': obj.to,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema DestinationRuleV1Alpha3
+ */
+export class DestinationRuleV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DestinationRuleV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'DestinationRule',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DestinationRuleV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DestinationRuleV1Alpha3Props = {}): any {
+    return {
+      ...DestinationRuleV1Alpha3.GVK,
+      ...toJson_DestinationRuleV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "DestinationRuleV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DestinationRuleV1Alpha3Props = {}) {
+    super(scope, id, {
+      ...DestinationRuleV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DestinationRuleV1Alpha3.GVK,
+      ...toJson_DestinationRuleV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema DestinationRuleV1Alpha3
+ */
+export interface DestinationRuleV1Alpha3Props {
+  /**
+   * @schema DestinationRuleV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting load balancing, outlier detection, etc. See more details at: https://istio.io/docs/reference/config/networking/destination-rule.html
+   *
+   * @schema DestinationRuleV1Alpha3#spec
+   */
+  readonly spec?: DestinationRuleV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3Props(obj: DestinationRuleV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DestinationRuleV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting load balancing, outlier detection, etc. See more details at: https://istio.io/docs/reference/config/networking/destination-rule.html
+ *
+ * @schema DestinationRuleV1Alpha3Spec
+ */
+export interface DestinationRuleV1Alpha3Spec {
+  /**
+   * A list of namespaces to which this destination rule is exported.
+   *
+   * @schema DestinationRuleV1Alpha3Spec#exportTo
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema DestinationRuleV1Alpha3Spec#host
+   */
+  readonly host: string;
+
+  /**
+   * One or more named sets that represent individual versions of a service.
+   *
+   * @schema DestinationRuleV1Alpha3Spec#subsets
+   */
+  readonly subsets?: DestinationRuleV1Alpha3SpecSubsets[];
+
+  /**
+   * Traffic policies to apply (load balancing policy, connection pool sizes, outlier detection).
+   *
+   * @schema DestinationRuleV1Alpha3Spec#trafficPolicy
+   */
+  readonly trafficPolicy?: DestinationRuleV1Alpha3SpecTrafficPolicy;
+
+  /**
+   * Criteria used to select the specific set of pods/VMs on which this `DestinationRule` configuration should be applied.
+   *
+   * @schema DestinationRuleV1Alpha3Spec#workloadSelector
+   */
+  readonly workloadSelector?: DestinationRuleV1Alpha3SpecWorkloadSelector;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3Spec(obj: DestinationRuleV1Alpha3Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exportTo': obj.exportTo?.map(y => y),
+    'host': obj.host,
+    'subsets': obj.subsets?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsets(y)),
+    'trafficPolicy': toJson_DestinationRuleV1Alpha3SpecTrafficPolicy(obj.trafficPolicy),
+    'workloadSelector': toJson_DestinationRuleV1Alpha3SpecWorkloadSelector(obj.workloadSelector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsets
+ */
+export interface DestinationRuleV1Alpha3SpecSubsets {
+  /**
+   * Labels apply a filter over the endpoints of a service in the service registry.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsets#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Name of the subset.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsets#name
+   */
+  readonly name: string;
+
+  /**
+   * Traffic policies that apply to this subset.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsets#trafficPolicy
+   */
+  readonly trafficPolicy?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsets(obj: DestinationRuleV1Alpha3SpecSubsets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'name': obj.name,
+    'trafficPolicy': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy(obj.trafficPolicy),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Traffic policies to apply (load balancing policy, connection pool sizes, outlier detection).
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicy
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicy {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#connectionPool
+   */
+  readonly connectionPool?: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool;
+
+  /**
+   * Settings controlling the load balancer algorithms.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#loadBalancer
+   */
+  readonly loadBalancer?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#outlierDetection
+   */
+  readonly outlierDetection?: DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection;
+
+  /**
+   * Traffic policies specific to individual ports.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#portLevelSettings
+   */
+  readonly portLevelSettings?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings[];
+
+  /**
+   * The upstream PROXY protocol settings.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#proxyProtocol
+   */
+  readonly proxyProtocol?: DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol;
+
+  /**
+   * Specifies a limit on concurrent retries in relation to the number of active requests.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#retryBudget
+   */
+  readonly retryBudget?: DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget;
+
+  /**
+   * TLS related settings for connections to the upstream service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#tls
+   */
+  readonly tls?: DestinationRuleV1Alpha3SpecTrafficPolicyTls;
+
+  /**
+   * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicy#tunnel
+   */
+  readonly tunnel?: DestinationRuleV1Alpha3SpecTrafficPolicyTunnel;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicy(obj: DestinationRuleV1Alpha3SpecTrafficPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionPool': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool(obj.connectionPool),
+    'loadBalancer': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer(obj.loadBalancer),
+    'outlierDetection': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection(obj.outlierDetection),
+    'portLevelSettings': obj.portLevelSettings?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings(y)),
+    'proxyProtocol': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol(obj.proxyProtocol),
+    'retryBudget': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget(obj.retryBudget),
+    'tls': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTls(obj.tls),
+    'tunnel': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTunnel(obj.tunnel),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Criteria used to select the specific set of pods/VMs on which this `DestinationRule` configuration should be applied.
+ *
+ * @schema DestinationRuleV1Alpha3SpecWorkloadSelector
+ */
+export interface DestinationRuleV1Alpha3SpecWorkloadSelector {
+  /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
+   * @schema DestinationRuleV1Alpha3SpecWorkloadSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecWorkloadSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecWorkloadSelector(obj: DestinationRuleV1Alpha3SpecWorkloadSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Traffic policies that apply to this subset.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#connectionPool
+   */
+  readonly connectionPool?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool;
+
+  /**
+   * Settings controlling the load balancer algorithms.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#loadBalancer
+   */
+  readonly loadBalancer?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#outlierDetection
+   */
+  readonly outlierDetection?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection;
+
+  /**
+   * Traffic policies specific to individual ports.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#portLevelSettings
+   */
+  readonly portLevelSettings?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings[];
+
+  /**
+   * The upstream PROXY protocol settings.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#proxyProtocol
+   */
+  readonly proxyProtocol?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol;
+
+  /**
+   * Specifies a limit on concurrent retries in relation to the number of active requests.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#retryBudget
+   */
+  readonly retryBudget?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget;
+
+  /**
+   * TLS related settings for connections to the upstream service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#tls
+   */
+  readonly tls?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls;
+
+  /**
+   * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy#tunnel
+   */
+  readonly tunnel?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionPool': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool(obj.connectionPool),
+    'loadBalancer': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer(obj.loadBalancer),
+    'outlierDetection': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection(obj.outlierDetection),
+    'portLevelSettings': obj.portLevelSettings?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings(y)),
+    'proxyProtocol': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol(obj.proxyProtocol),
+    'retryBudget': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget(obj.retryBudget),
+    'tls': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls(obj.tls),
+    'tunnel': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel(obj.tunnel),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool#http
+   */
+  readonly http?: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool#tcp
+   */
+  readonly tcp?: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool(obj: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp(obj.http),
+    'tcp': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings controlling the load balancer algorithms.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer#consistentHash
+   */
+  readonly consistentHash?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer#localityLbSetting
+   */
+  readonly localityLbSetting?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting;
+
+  /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer#simple
+   */
+  readonly simple?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerSimple;
+
+  /**
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer#warmupDurationSecs
+   */
+  readonly warmupDurationSecs?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'consistentHash': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash(obj.consistentHash),
+    'localityLbSetting': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting(obj.localityLbSetting),
+    'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup(obj.warmup),
+    'warmupDurationSecs': obj.warmupDurationSecs,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection {
+  /**
+   * Minimum ejection duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#baseEjectionTime
+   */
+  readonly baseEjectionTime?: string;
+
+  /**
+   * Number of 5xx errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#consecutive5xxErrors
+   */
+  readonly consecutive5XxErrors?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#consecutiveErrors
+   */
+  readonly consecutiveErrors?: number;
+
+  /**
+   * Number of gateway errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#consecutiveGatewayErrors
+   */
+  readonly consecutiveGatewayErrors?: number;
+
+  /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#consecutiveLocalOriginFailures
+   */
+  readonly consecutiveLocalOriginFailures?: number;
+
+  /**
+   * Time interval between ejection sweep analysis.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#maxEjectionPercent
+   */
+  readonly maxEjectionPercent?: number;
+
+  /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#minHealthPercent
+   */
+  readonly minHealthPercent?: number;
+
+  /**
+   * Determines whether to distinguish local origin failures from external errors.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection#splitExternalLocalOriginErrors
+   */
+  readonly splitExternalLocalOriginErrors?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection(obj: DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'baseEjectionTime': obj.baseEjectionTime,
+    'consecutive5xxErrors': obj.consecutive5XxErrors,
+    'consecutiveErrors': obj.consecutiveErrors,
+    'consecutiveGatewayErrors': obj.consecutiveGatewayErrors,
+    'consecutiveLocalOriginFailures': obj.consecutiveLocalOriginFailures,
+    'interval': obj.interval,
+    'maxEjectionPercent': obj.maxEjectionPercent,
+    'minHealthPercent': obj.minHealthPercent,
+    'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings#connectionPool
+   */
+  readonly connectionPool?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool;
+
+  /**
+   * Settings controlling the load balancer algorithms.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings#loadBalancer
+   */
+  readonly loadBalancer?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings#outlierDetection
+   */
+  readonly outlierDetection?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection;
+
+  /**
+   * Specifies the number of a port on the destination service on which this policy is being applied.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings#port
+   */
+  readonly port?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort;
+
+  /**
+   * TLS related settings for connections to the upstream service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings#tls
+   */
+  readonly tls?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionPool': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool(obj.connectionPool),
+    'loadBalancer': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer(obj.loadBalancer),
+    'outlierDetection': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection(obj.outlierDetection),
+    'port': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort(obj.port),
+    'tls': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The upstream PROXY protocol settings.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol {
+  /**
+   * The PROXY protocol version to use.
+   *
+   * Valid Options: V1, V2
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol#version
+   */
+  readonly version?: DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocolVersion;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol(obj: DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a limit on concurrent retries in relation to the number of active requests.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget {
+  /**
+   * Specifies the minimum retry concurrency allowed for the retry budget.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget#minRetryConcurrency
+   */
+  readonly minRetryConcurrency?: number;
+
+  /**
+   * Specifies the limit on concurrent retries as a percentage of the sum of active requests and active pending requests.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget(obj: DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minRetryConcurrency': obj.minRetryConcurrency,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS related settings for connections to the upstream service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyTls {
+  /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#caCrl
+   */
+  readonly caCrl?: string;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#clientCertificate
+   */
+  readonly clientCertificate?: string;
+
+  /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#credentialName
+   */
+  readonly credentialName?: string;
+
+  /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#mode
+   */
+  readonly mode?: DestinationRuleV1Alpha3SpecTrafficPolicyTlsMode;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * SNI string to present to the server during TLS handshake.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#sni
+   */
+  readonly sni?: string;
+
+  /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTls#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTls(obj: DestinationRuleV1Alpha3SpecTrafficPolicyTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
+    'clientCertificate': obj.clientCertificate,
+    'credentialName': obj.credentialName,
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'mode': obj.mode,
+    'privateKey': obj.privateKey,
+    'sni': obj.sni,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTunnel
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyTunnel {
+  /**
+   * Specifies which protocol to use for tunneling the downstream connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTunnel#protocol
+   */
+  readonly protocol?: string;
+
+  /**
+   * Specifies a host to which the downstream connection is tunneled.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTunnel#targetHost
+   */
+  readonly targetHost: string;
+
+  /**
+   * Specifies a port to which the downstream connection is tunneled.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTunnel#targetPort
+   */
+  readonly targetPort: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyTunnel' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTunnel(obj: DestinationRuleV1Alpha3SpecTrafficPolicyTunnel | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'protocol': obj.protocol,
+    'targetHost': obj.targetHost,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool#http
+   */
+  readonly http?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool#tcp
+   */
+  readonly tcp?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp(obj.http),
+    'tcp': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings controlling the load balancer algorithms.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer#consistentHash
+   */
+  readonly consistentHash?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer#localityLbSetting
+   */
+  readonly localityLbSetting?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting;
+
+  /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer#simple
+   */
+  readonly simple?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerSimple;
+
+  /**
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer#warmupDurationSecs
+   */
+  readonly warmupDurationSecs?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'consistentHash': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash(obj.consistentHash),
+    'localityLbSetting': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting(obj.localityLbSetting),
+    'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup(obj.warmup),
+    'warmupDurationSecs': obj.warmupDurationSecs,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection {
+  /**
+   * Minimum ejection duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#baseEjectionTime
+   */
+  readonly baseEjectionTime?: string;
+
+  /**
+   * Number of 5xx errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#consecutive5xxErrors
+   */
+  readonly consecutive5XxErrors?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#consecutiveErrors
+   */
+  readonly consecutiveErrors?: number;
+
+  /**
+   * Number of gateway errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#consecutiveGatewayErrors
+   */
+  readonly consecutiveGatewayErrors?: number;
+
+  /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#consecutiveLocalOriginFailures
+   */
+  readonly consecutiveLocalOriginFailures?: number;
+
+  /**
+   * Time interval between ejection sweep analysis.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#maxEjectionPercent
+   */
+  readonly maxEjectionPercent?: number;
+
+  /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#minHealthPercent
+   */
+  readonly minHealthPercent?: number;
+
+  /**
+   * Determines whether to distinguish local origin failures from external errors.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection#splitExternalLocalOriginErrors
+   */
+  readonly splitExternalLocalOriginErrors?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'baseEjectionTime': obj.baseEjectionTime,
+    'consecutive5xxErrors': obj.consecutive5XxErrors,
+    'consecutiveErrors': obj.consecutiveErrors,
+    'consecutiveGatewayErrors': obj.consecutiveGatewayErrors,
+    'consecutiveLocalOriginFailures': obj.consecutiveLocalOriginFailures,
+    'interval': obj.interval,
+    'maxEjectionPercent': obj.maxEjectionPercent,
+    'minHealthPercent': obj.minHealthPercent,
+    'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings#connectionPool
+   */
+  readonly connectionPool?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool;
+
+  /**
+   * Settings controlling the load balancer algorithms.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings#loadBalancer
+   */
+  readonly loadBalancer?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings#outlierDetection
+   */
+  readonly outlierDetection?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection;
+
+  /**
+   * Specifies the number of a port on the destination service on which this policy is being applied.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings#port
+   */
+  readonly port?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort;
+
+  /**
+   * TLS related settings for connections to the upstream service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings#tls
+   */
+  readonly tls?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettings | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionPool': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool(obj.connectionPool),
+    'loadBalancer': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer(obj.loadBalancer),
+    'outlierDetection': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection(obj.outlierDetection),
+    'port': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort(obj.port),
+    'tls': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The upstream PROXY protocol settings.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol {
+  /**
+   * The PROXY protocol version to use.
+   *
+   * Valid Options: V1, V2
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol#version
+   */
+  readonly version?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocolVersion;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a limit on concurrent retries in relation to the number of active requests.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget {
+  /**
+   * Specifies the minimum retry concurrency allowed for the retry budget.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget#minRetryConcurrency
+   */
+  readonly minRetryConcurrency?: number;
+
+  /**
+   * Specifies the limit on concurrent retries as a percentage of the sum of active requests and active pending requests.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minRetryConcurrency': obj.minRetryConcurrency,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS related settings for connections to the upstream service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls {
+  /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#caCrl
+   */
+  readonly caCrl?: string;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#clientCertificate
+   */
+  readonly clientCertificate?: string;
+
+  /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#credentialName
+   */
+  readonly credentialName?: string;
+
+  /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#mode
+   */
+  readonly mode?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTlsMode;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * SNI string to present to the server during TLS handshake.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#sni
+   */
+  readonly sni?: string;
+
+  /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
+    'clientCertificate': obj.clientCertificate,
+    'credentialName': obj.credentialName,
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'mode': obj.mode,
+    'privateKey': obj.privateKey,
+    'sni': obj.sni,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel {
+  /**
+   * Specifies which protocol to use for tunneling the downstream connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel#protocol
+   */
+  readonly protocol?: string;
+
+  /**
+   * Specifies a host to which the downstream connection is tunneled.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel#targetHost
+   */
+  readonly targetHost: string;
+
+  /**
+   * Specifies a port to which the downstream connection is tunneled.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel#targetPort
+   */
+  readonly targetPort: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'protocol': obj.protocol,
+    'targetHost': obj.targetHost,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp(obj: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp(obj: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash {
+  /**
+   * Hash based on HTTP cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#httpCookie
+   */
+  readonly httpCookie?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie;
+
+  /**
+   * Hash based on a specific HTTP header.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#httpHeaderName
+   */
+  readonly httpHeaderName?: string;
+
+  /**
+   * Hash based on a specific HTTP query parameter.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#httpQueryParameterName
+   */
+  readonly httpQueryParameterName?: string;
+
+  /**
+   * The Maglev load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#maglev
+   */
+  readonly maglev?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev;
+
+  /**
+   * Deprecated.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+
+  /**
+   * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#ringHash
+   */
+  readonly ringHash?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash;
+
+  /**
+   * Hash based on the source IP address.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash#useSourceIp
+   */
+  readonly useSourceIp?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpCookie': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj.httpCookie),
+    'httpHeaderName': obj.httpHeaderName,
+    'httpQueryParameterName': obj.httpQueryParameterName,
+    'maglev': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev(obj.maglev),
+    'minimumRingSize': obj.minimumRingSize,
+    'ringHash': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash(obj.ringHash),
+    'useSourceIp': obj.useSourceIp,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting {
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting#distribute
+   */
+  readonly distribute?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute[];
+
+  /**
+   * Enable locality load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting#failover
+   */
+  readonly failover?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover[];
+
+  /**
+   * failoverPriority is an ordered list of labels used to sort endpoints to do priority based load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting#failoverPriority
+   */
+  readonly failoverPriority?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSetting | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'distribute': obj.distribute?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute(y)),
+    'enabled': obj.enabled,
+    'failover': obj.failover?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover(y)),
+    'failoverPriority': obj.failoverPriority?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerSimple
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerSimple {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** LEAST_CONN */
+  LEAST_UNDERSCORE_CONN = "LEAST_CONN",
+  /** RANDOM */
+  RANDOM = "RANDOM",
+  /** PASSTHROUGH */
+  PASSTHROUGH = "PASSTHROUGH",
+  /** ROUND_ROBIN */
+  ROUND_UNDERSCORE_ROBIN = "ROUND_ROBIN",
+  /** LEAST_REQUEST */
+  LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
+}
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool#http
+   */
+  readonly http?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool#tcp
+   */
+  readonly tcp?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp(obj.http),
+    'tcp': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings controlling the load balancer algorithms.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer#consistentHash
+   */
+  readonly consistentHash?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer#localityLbSetting
+   */
+  readonly localityLbSetting?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting;
+
+  /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer#simple
+   */
+  readonly simple?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerSimple;
+
+  /**
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer#warmupDurationSecs
+   */
+  readonly warmupDurationSecs?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'consistentHash': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj.consistentHash),
+    'localityLbSetting': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj.localityLbSetting),
+    'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj.warmup),
+    'warmupDurationSecs': obj.warmupDurationSecs,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection {
+  /**
+   * Minimum ejection duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#baseEjectionTime
+   */
+  readonly baseEjectionTime?: string;
+
+  /**
+   * Number of 5xx errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#consecutive5xxErrors
+   */
+  readonly consecutive5XxErrors?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveErrors
+   */
+  readonly consecutiveErrors?: number;
+
+  /**
+   * Number of gateway errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveGatewayErrors
+   */
+  readonly consecutiveGatewayErrors?: number;
+
+  /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveLocalOriginFailures
+   */
+  readonly consecutiveLocalOriginFailures?: number;
+
+  /**
+   * Time interval between ejection sweep analysis.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#maxEjectionPercent
+   */
+  readonly maxEjectionPercent?: number;
+
+  /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#minHealthPercent
+   */
+  readonly minHealthPercent?: number;
+
+  /**
+   * Determines whether to distinguish local origin failures from external errors.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection#splitExternalLocalOriginErrors
+   */
+  readonly splitExternalLocalOriginErrors?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsOutlierDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'baseEjectionTime': obj.baseEjectionTime,
+    'consecutive5xxErrors': obj.consecutive5XxErrors,
+    'consecutiveErrors': obj.consecutiveErrors,
+    'consecutiveGatewayErrors': obj.consecutiveGatewayErrors,
+    'consecutiveLocalOriginFailures': obj.consecutiveLocalOriginFailures,
+    'interval': obj.interval,
+    'maxEjectionPercent': obj.maxEjectionPercent,
+    'minHealthPercent': obj.minHealthPercent,
+    'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the number of a port on the destination service on which this policy is being applied.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS related settings for connections to the upstream service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls {
+  /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#caCrl
+   */
+  readonly caCrl?: string;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#clientCertificate
+   */
+  readonly clientCertificate?: string;
+
+  /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#credentialName
+   */
+  readonly credentialName?: string;
+
+  /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#mode
+   */
+  readonly mode?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTlsMode;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * SNI string to present to the server during TLS handshake.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#sni
+   */
+  readonly sni?: string;
+
+  /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
+    'clientCertificate': obj.clientCertificate,
+    'credentialName': obj.credentialName,
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'mode': obj.mode,
+    'privateKey': obj.privateKey,
+    'sni': obj.sni,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The PROXY protocol version to use.
+ *
+ * Valid Options: V1, V2
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocolVersion
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocolVersion {
+  /** V1 */
+  V1 = "V1",
+  /** V2 */
+  V2 = "V2",
+}
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyTlsMode
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyTlsMode {
+  /** DISABLE */
+  DISABLE = "DISABLE",
+  /** SIMPLE */
+  SIMPLE = "SIMPLE",
+  /** MUTUAL */
+  MUTUAL = "MUTUAL",
+  /** ISTIO_MUTUAL */
+  ISTIO_UNDERSCORE_MUTUAL = "ISTIO_MUTUAL",
+}
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash {
+  /**
+   * Hash based on HTTP cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#httpCookie
+   */
+  readonly httpCookie?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie;
+
+  /**
+   * Hash based on a specific HTTP header.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#httpHeaderName
+   */
+  readonly httpHeaderName?: string;
+
+  /**
+   * Hash based on a specific HTTP query parameter.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#httpQueryParameterName
+   */
+  readonly httpQueryParameterName?: string;
+
+  /**
+   * The Maglev load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#maglev
+   */
+  readonly maglev?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev;
+
+  /**
+   * Deprecated.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+
+  /**
+   * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#ringHash
+   */
+  readonly ringHash?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash;
+
+  /**
+   * Hash based on the source IP address.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash#useSourceIp
+   */
+  readonly useSourceIp?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpCookie': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj.httpCookie),
+    'httpHeaderName': obj.httpHeaderName,
+    'httpQueryParameterName': obj.httpQueryParameterName,
+    'maglev': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev(obj.maglev),
+    'minimumRingSize': obj.minimumRingSize,
+    'ringHash': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash(obj.ringHash),
+    'useSourceIp': obj.useSourceIp,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting {
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting#distribute
+   */
+  readonly distribute?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute[];
+
+  /**
+   * Enable locality load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting#failover
+   */
+  readonly failover?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover[];
+
+  /**
+   * failoverPriority is an ordered list of labels used to sort endpoints to do priority based load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting#failoverPriority
+   */
+  readonly failoverPriority?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'distribute': obj.distribute?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute(y)),
+    'enabled': obj.enabled,
+    'failover': obj.failover?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover(y)),
+    'failoverPriority': obj.failoverPriority?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerSimple
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerSimple {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** LEAST_CONN */
+  LEAST_UNDERSCORE_CONN = "LEAST_CONN",
+  /** RANDOM */
+  RANDOM = "RANDOM",
+  /** PASSTHROUGH */
+  PASSTHROUGH = "PASSTHROUGH",
+  /** ROUND_ROBIN */
+  ROUND_UNDERSCORE_ROBIN = "ROUND_ROBIN",
+  /** LEAST_REQUEST */
+  LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
+}
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool#http
+   */
+  readonly http?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool#tcp
+   */
+  readonly tcp?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp(obj.http),
+    'tcp': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings controlling the load balancer algorithms.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#consistentHash
+   */
+  readonly consistentHash?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#localityLbSetting
+   */
+  readonly localityLbSetting?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting;
+
+  /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#simple
+   */
+  readonly simple?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple;
+
+  /**
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#warmupDurationSecs
+   */
+  readonly warmupDurationSecs?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'consistentHash': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj.consistentHash),
+    'localityLbSetting': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj.localityLbSetting),
+    'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj.warmup),
+    'warmupDurationSecs': obj.warmupDurationSecs,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection {
+  /**
+   * Minimum ejection duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#baseEjectionTime
+   */
+  readonly baseEjectionTime?: string;
+
+  /**
+   * Number of 5xx errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#consecutive5xxErrors
+   */
+  readonly consecutive5XxErrors?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveErrors
+   */
+  readonly consecutiveErrors?: number;
+
+  /**
+   * Number of gateway errors before a host is ejected from the connection pool.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveGatewayErrors
+   */
+  readonly consecutiveGatewayErrors?: number;
+
+  /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveLocalOriginFailures
+   */
+  readonly consecutiveLocalOriginFailures?: number;
+
+  /**
+   * Time interval between ejection sweep analysis.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#maxEjectionPercent
+   */
+  readonly maxEjectionPercent?: number;
+
+  /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#minHealthPercent
+   */
+  readonly minHealthPercent?: number;
+
+  /**
+   * Determines whether to distinguish local origin failures from external errors.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#splitExternalLocalOriginErrors
+   */
+  readonly splitExternalLocalOriginErrors?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'baseEjectionTime': obj.baseEjectionTime,
+    'consecutive5xxErrors': obj.consecutive5XxErrors,
+    'consecutiveErrors': obj.consecutiveErrors,
+    'consecutiveGatewayErrors': obj.consecutiveGatewayErrors,
+    'consecutiveLocalOriginFailures': obj.consecutiveLocalOriginFailures,
+    'interval': obj.interval,
+    'maxEjectionPercent': obj.maxEjectionPercent,
+    'minHealthPercent': obj.minHealthPercent,
+    'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the number of a port on the destination service on which this policy is being applied.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort {
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS related settings for connections to the upstream service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls {
+  /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#caCrl
+   */
+  readonly caCrl?: string;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#clientCertificate
+   */
+  readonly clientCertificate?: string;
+
+  /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#credentialName
+   */
+  readonly credentialName?: string;
+
+  /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#mode
+   */
+  readonly mode?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTlsMode;
+
+  /**
+   * REQUIRED if mode is `MUTUAL`.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * SNI string to present to the server during TLS handshake.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#sni
+   */
+  readonly sni?: string;
+
+  /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
+    'clientCertificate': obj.clientCertificate,
+    'credentialName': obj.credentialName,
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'mode': obj.mode,
+    'privateKey': obj.privateKey,
+    'sni': obj.sni,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The PROXY protocol version to use.
+ *
+ * Valid Options: V1, V2
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocolVersion
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProtocolVersion {
+  /** V1 */
+  V1 = "V1",
+  /** V2 */
+  V2 = "V2",
+}
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTlsMode
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTlsMode {
+  /** DISABLE */
+  DISABLE = "DISABLE",
+  /** SIMPLE */
+  SIMPLE = "SIMPLE",
+  /** MUTUAL */
+  MUTUAL = "MUTUAL",
+  /** ISTIO_MUTUAL */
+  ISTIO_UNDERSCORE_MUTUAL = "ISTIO_MUTUAL",
+}
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj: DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Hash based on HTTP cookie.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie {
+  /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
+   * Name of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#name
+   */
+  readonly name: string;
+
+  /**
+   * Path to set for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#path
+   */
+  readonly path?: string;
+
+  /**
+   * Lifetime of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#ttl
+   */
+  readonly ttl?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(y)),
+    'name': obj.name,
+    'path': obj.path,
+    'ttl': obj.ttl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Maglev load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev {
+  /**
+   * The table size for Maglev hashing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev#tableSize
+   */
+  readonly tableSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashMaglev | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'tableSize': obj.tableSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash {
+  /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashRingHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minimumRingSize': obj.minimumRingSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute {
+  /**
+   * Originating locality, '/' separated, e.g.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute#from
+   */
+  readonly from?: string;
+
+  /**
+   * Map of upstream localities to traffic distribution weights.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute#to
+   */
+  readonly to?: { [key: string]: number };
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover {
+  /**
+   * Originating region.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover#from
+   */
+  readonly from?: string;
+
+  /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover#to
+   */
+  readonly to?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': obj.to,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash {
+  /**
+   * Hash based on HTTP cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#httpCookie
+   */
+  readonly httpCookie?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie;
+
+  /**
+   * Hash based on a specific HTTP header.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#httpHeaderName
+   */
+  readonly httpHeaderName?: string;
+
+  /**
+   * Hash based on a specific HTTP query parameter.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#httpQueryParameterName
+   */
+  readonly httpQueryParameterName?: string;
+
+  /**
+   * The Maglev load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#maglev
+   */
+  readonly maglev?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev;
+
+  /**
+   * Deprecated.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+
+  /**
+   * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#ringHash
+   */
+  readonly ringHash?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash;
+
+  /**
+   * Hash based on the source IP address.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#useSourceIp
+   */
+  readonly useSourceIp?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpCookie': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj.httpCookie),
+    'httpHeaderName': obj.httpHeaderName,
+    'httpQueryParameterName': obj.httpQueryParameterName,
+    'maglev': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev(obj.maglev),
+    'minimumRingSize': obj.minimumRingSize,
+    'ringHash': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash(obj.ringHash),
+    'useSourceIp': obj.useSourceIp,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting {
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#distribute
+   */
+  readonly distribute?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute[];
+
+  /**
+   * Enable locality load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#failover
+   */
+  readonly failover?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover[];
+
+  /**
+   * failoverPriority is an ordered list of labels used to sort endpoints to do priority based load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#failoverPriority
+   */
+  readonly failoverPriority?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'distribute': obj.distribute?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute(y)),
+    'enabled': obj.enabled,
+    'failover': obj.failover?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover(y)),
+    'failoverPriority': obj.failoverPriority?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerSimple
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerSimple {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** LEAST_CONN */
+  LEAST_UNDERSCORE_CONN = "LEAST_CONN",
+  /** RANDOM */
+  RANDOM = "RANDOM",
+  /** PASSTHROUGH */
+  PASSTHROUGH = "PASSTHROUGH",
+  /** ROUND_ROBIN */
+  ROUND_UNDERSCORE_ROBIN = "ROUND_ROBIN",
+  /** LEAST_REQUEST */
+  LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
+}
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTlsMode
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTlsMode {
+  /** DISABLE */
+  DISABLE = "DISABLE",
+  /** SIMPLE */
+  SIMPLE = "SIMPLE",
+  /** MUTUAL */
+  MUTUAL = "MUTUAL",
+  /** ISTIO_MUTUAL */
+  ISTIO_UNDERSCORE_MUTUAL = "ISTIO_MUTUAL",
+}
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Hash based on HTTP cookie.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie {
+  /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
+   * Name of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#name
+   */
+  readonly name: string;
+
+  /**
+   * Path to set for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#path
+   */
+  readonly path?: string;
+
+  /**
+   * Lifetime of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#ttl
+   */
+  readonly ttl?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(y)),
+    'name': obj.name,
+    'path': obj.path,
+    'ttl': obj.ttl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Maglev load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev {
+  /**
+   * The table size for Maglev hashing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev#tableSize
+   */
+  readonly tableSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashMaglev | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'tableSize': obj.tableSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash {
+  /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minimumRingSize': obj.minimumRingSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute {
+  /**
+   * Originating locality, '/' separated, e.g.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute#from
+   */
+  readonly from?: string;
+
+  /**
+   * Map of upstream localities to traffic distribution weights.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute#to
+   */
+  readonly to?: { [key: string]: number };
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover {
+  /**
+   * Originating region.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover#from
+   */
+  readonly from?: string;
+
+  /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover#to
+   */
+  readonly to?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': obj.to,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash {
+  /**
+   * Hash based on HTTP cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#httpCookie
+   */
+  readonly httpCookie?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie;
+
+  /**
+   * Hash based on a specific HTTP header.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#httpHeaderName
+   */
+  readonly httpHeaderName?: string;
+
+  /**
+   * Hash based on a specific HTTP query parameter.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#httpQueryParameterName
+   */
+  readonly httpQueryParameterName?: string;
+
+  /**
+   * The Maglev load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#maglev
+   */
+  readonly maglev?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev;
+
+  /**
+   * Deprecated.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+
+  /**
+   * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#ringHash
+   */
+  readonly ringHash?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash;
+
+  /**
+   * Hash based on the source IP address.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash#useSourceIp
+   */
+  readonly useSourceIp?: boolean;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpCookie': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj.httpCookie),
+    'httpHeaderName': obj.httpHeaderName,
+    'httpQueryParameterName': obj.httpQueryParameterName,
+    'maglev': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev(obj.maglev),
+    'minimumRingSize': obj.minimumRingSize,
+    'ringHash': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash(obj.ringHash),
+    'useSourceIp': obj.useSourceIp,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting {
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#distribute
+   */
+  readonly distribute?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute[];
+
+  /**
+   * Enable locality load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Optional: only one of distribute, failover or failoverPriority can be set.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#failover
+   */
+  readonly failover?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover[];
+
+  /**
+   * failoverPriority is an ordered list of labels used to sort endpoints to do priority based load balancing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#failoverPriority
+   */
+  readonly failoverPriority?: string[];
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'distribute': obj.distribute?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute(y)),
+    'enabled': obj.enabled,
+    'failover': obj.failover?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover(y)),
+    'failoverPriority': obj.failoverPriority?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** LEAST_CONN */
+  LEAST_UNDERSCORE_CONN = "LEAST_CONN",
+  /** RANDOM */
+  RANDOM = "RANDOM",
+  /** PASSTHROUGH */
+  PASSTHROUGH = "PASSTHROUGH",
+  /** ROUND_ROBIN */
+  ROUND_UNDERSCORE_ROBIN = "ROUND_ROBIN",
+  /** LEAST_REQUEST */
+  LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
+}
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTlsMode
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTlsMode {
+  /** DISABLE */
+  DISABLE = "DISABLE",
+  /** SIMPLE */
+  SIMPLE = "SIMPLE",
+  /** MUTUAL */
+  MUTUAL = "MUTUAL",
+  /** ISTIO_MUTUAL */
+  ISTIO_UNDERSCORE_MUTUAL = "ISTIO_MUTUAL",
+}
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy
+ */
+export enum DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Hash based on HTTP cookie.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie {
+  /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
+   * Name of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#name
+   */
+  readonly name: string;
+
+  /**
+   * Path to set for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#path
+   */
+  readonly path?: string;
+
+  /**
+   * Lifetime of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#ttl
+   */
+  readonly ttl?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(y)),
+    'name': obj.name,
+    'path': obj.path,
+    'ttl': obj.ttl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Maglev load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev {
+  /**
+   * The table size for Maglev hashing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev#tableSize
+   */
+  readonly tableSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'tableSize': obj.tableSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash {
+  /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minimumRingSize': obj.minimumRingSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute {
+  /**
+   * Originating locality, '/' separated, e.g.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute#from
+   */
+  readonly from?: string;
+
+  /**
+   * Map of upstream localities to traffic distribution weights.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute#to
+   */
+  readonly to?: { [key: string]: number };
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover {
+  /**
+   * Originating region.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#from
+   */
+  readonly from?: string;
+
+  /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#to
+   */
+  readonly to?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': obj.to,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy
+ */
+export enum DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Hash based on HTTP cookie.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie {
+  /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
+   * Name of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#name
+   */
+  readonly name: string;
+
+  /**
+   * Path to set for the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#path
+   */
+  readonly path?: string;
+
+  /**
+   * Lifetime of the cookie.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#ttl
+   */
+  readonly ttl?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(y)),
+    'name': obj.name,
+    'path': obj.path,
+    'ttl': obj.ttl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Maglev load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev {
+  /**
+   * The table size for Maglev hashing.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev#tableSize
+   */
+  readonly tableSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashMaglev | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'tableSize': obj.tableSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The ring/modulo hash load balancer implements consistent hashing to backend hosts.
+ *
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash {
+  /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minimumRingSize': obj.minimumRingSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute {
+  /**
+   * Originating locality, '/' separated, e.g.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute#from
+   */
+  readonly from?: string;
+
+  /**
+   * Map of upstream localities to traffic distribution weights.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute#to
+   */
+  readonly to?: { [key: string]: number };
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover {
+  /**
+   * Originating region.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#from
+   */
+  readonly from?: string;
+
+  /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#to
+   */
+  readonly to?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'to': obj.to,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3606,19 +8829,25 @@ export interface DestinationRuleV1Beta1Spec {
    *
    * @schema DestinationRuleV1Beta1Spec#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
+   * One or more named sets that represent individual versions of a service.
+   *
    * @schema DestinationRuleV1Beta1Spec#subsets
    */
   readonly subsets?: DestinationRuleV1Beta1SpecSubsets[];
 
   /**
+   * Traffic policies to apply (load balancing policy, connection pool sizes, outlier detection).
+   *
    * @schema DestinationRuleV1Beta1Spec#trafficPolicy
    */
   readonly trafficPolicy?: DestinationRuleV1Beta1SpecTrafficPolicy;
 
   /**
+   * Criteria used to select the specific set of pods/VMs on which this `DestinationRule` configuration should be applied.
+   *
    * @schema DestinationRuleV1Beta1Spec#workloadSelector
    */
   readonly workloadSelector?: DestinationRuleV1Beta1SpecWorkloadSelector;
@@ -3647,6 +8876,8 @@ export function toJson_DestinationRuleV1Beta1Spec(obj: DestinationRuleV1Beta1Spe
  */
 export interface DestinationRuleV1Beta1SpecSubsets {
   /**
+   * Labels apply a filter over the endpoints of a service in the service registry.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsets#labels
    */
   readonly labels?: { [key: string]: string };
@@ -3656,7 +8887,7 @@ export interface DestinationRuleV1Beta1SpecSubsets {
    *
    * @schema DestinationRuleV1Beta1SpecSubsets#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Traffic policies that apply to this subset.
@@ -3683,6 +8914,8 @@ export function toJson_DestinationRuleV1Beta1SpecSubsets(obj: DestinationRuleV1B
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Traffic policies to apply (load balancing policy, connection pool sizes, outlier detection).
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicy
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicy {
@@ -3711,6 +8944,20 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicy {
   readonly portLevelSettings?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettings[];
 
   /**
+   * The upstream PROXY protocol settings.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicy#proxyProtocol
+   */
+  readonly proxyProtocol?: DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol;
+
+  /**
+   * Specifies a limit on concurrent retries in relation to the number of active requests.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicy#retryBudget
+   */
+  readonly retryBudget?: DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget;
+
+  /**
    * TLS related settings for connections to the upstream service.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicy#tls
@@ -3718,6 +8965,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicy {
   readonly tls?: DestinationRuleV1Beta1SpecTrafficPolicyTls;
 
   /**
+   * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicy#tunnel
    */
   readonly tunnel?: DestinationRuleV1Beta1SpecTrafficPolicyTunnel;
@@ -3734,6 +8983,8 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicy(obj: DestinationR
     'loadBalancer': toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer(obj.loadBalancer),
     'outlierDetection': toJson_DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection(obj.outlierDetection),
     'portLevelSettings': obj.portLevelSettings?.map(y => toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettings(y)),
+    'proxyProtocol': toJson_DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol(obj.proxyProtocol),
+    'retryBudget': toJson_DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget(obj.retryBudget),
     'tls': toJson_DestinationRuleV1Beta1SpecTrafficPolicyTls(obj.tls),
     'tunnel': toJson_DestinationRuleV1Beta1SpecTrafficPolicyTunnel(obj.tunnel),
   };
@@ -3743,10 +8994,14 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicy(obj: DestinationR
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Criteria used to select the specific set of pods/VMs on which this `DestinationRule` configuration should be applied.
+ *
  * @schema DestinationRuleV1Beta1SpecWorkloadSelector
  */
 export interface DestinationRuleV1Beta1SpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema DestinationRuleV1Beta1SpecWorkloadSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -3797,6 +9052,20 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicy {
   readonly portLevelSettings?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings[];
 
   /**
+   * The upstream PROXY protocol settings.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicy#proxyProtocol
+   */
+  readonly proxyProtocol?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol;
+
+  /**
+   * Specifies a limit on concurrent retries in relation to the number of active requests.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicy#retryBudget
+   */
+  readonly retryBudget?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget;
+
+  /**
    * TLS related settings for connections to the upstream service.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicy#tls
@@ -3804,6 +9073,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicy {
   readonly tls?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls;
 
   /**
+   * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicy#tunnel
    */
   readonly tunnel?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel;
@@ -3820,6 +9091,8 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicy(obj: Desti
     'loadBalancer': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancer(obj.loadBalancer),
     'outlierDetection': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDetection(obj.outlierDetection),
     'portLevelSettings': obj.portLevelSettings?.map(y => toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings(y)),
+    'proxyProtocol': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol(obj.proxyProtocol),
+    'retryBudget': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget(obj.retryBudget),
     'tls': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls(obj.tls),
     'tunnel': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel(obj.tunnel),
   };
@@ -3879,12 +9152,23 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer {
   readonly localityLbSetting?: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer#simple
    */
   readonly simple?: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer#warmupDurationSecs
    */
@@ -3901,6 +9185,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer(obj: 
     'consistentHash': toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -3939,6 +9224,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection {
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -3951,11 +9238,15 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection {
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -4012,6 +9303,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettings {
   readonly outlierDetection?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsOutlierDetection;
 
   /**
+   * Specifies the number of a port on the destination service on which this policy is being applied.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettings#port
    */
   readonly port?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsPort;
@@ -4043,15 +9336,90 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettings(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The upstream PROXY protocol settings.
+ *
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol
+ */
+export interface DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol {
+  /**
+   * The PROXY protocol version to use.
+   *
+   * Valid Options: V1, V2
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol#version
+   */
+  readonly version?: DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocolVersion;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol(obj: DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a limit on concurrent retries in relation to the number of active requests.
+ *
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget
+ */
+export interface DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget {
+  /**
+   * Specifies the minimum retry concurrency allowed for the retry budget.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget#minRetryConcurrency
+   */
+  readonly minRetryConcurrency?: number;
+
+  /**
+   * Specifies the limit on concurrent retries as a percentage of the sum of active requests and active pending requests.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget(obj: DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minRetryConcurrency': obj.minRetryConcurrency,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * TLS related settings for connections to the upstream service.
  *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -4061,16 +9429,24 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls#mode
    */
   readonly mode?: DestinationRuleV1Beta1SpecTrafficPolicyTlsMode;
@@ -4090,6 +9466,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -4103,6 +9481,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyTls(obj: Destinati
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -4117,6 +9496,8 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyTls(obj: Destinati
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyTunnel
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyTunnel {
@@ -4132,14 +9513,14 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyTunnel {
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTunnel#targetHost
    */
-  readonly targetHost?: string;
+  readonly targetHost: string;
 
   /**
    * Specifies a port to which the downstream connection is tunneled.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyTunnel#targetPort
    */
-  readonly targetPort?: number;
+  readonly targetPort: number;
 }
 
 /**
@@ -4209,12 +9590,23 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancer {
   readonly localityLbSetting?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancer#simple
    */
   readonly simple?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancer#warmupDurationSecs
    */
@@ -4231,6 +9623,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'consistentHash': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -4269,6 +9662,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDetection 
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -4281,11 +9676,15 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDetection 
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -4342,6 +9741,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly outlierDetection?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection;
 
   /**
+   * Specifies the number of a port on the destination service on which this policy is being applied.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings#port
    */
   readonly port?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsPort;
@@ -4373,15 +9774,90 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The upstream PROXY protocol settings.
+ *
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol
+ */
+export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol {
+  /**
+   * The PROXY protocol version to use.
+   *
+   * Valid Options: V1, V2
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol#version
+   */
+  readonly version?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocolVersion;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a limit on concurrent retries in relation to the number of active requests.
+ *
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget
+ */
+export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget {
+  /**
+   * Specifies the minimum retry concurrency allowed for the retry budget.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget#minRetryConcurrency
+   */
+  readonly minRetryConcurrency?: number;
+
+  /**
+   * Specifies the limit on concurrent retries as a percentage of the sum of active requests and active pending requests.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget#percent
+   */
+  readonly percent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minRetryConcurrency': obj.minRetryConcurrency,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * TLS related settings for connections to the upstream service.
  *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -4391,16 +9867,24 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls#mode
    */
   readonly mode?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTlsMode;
@@ -4420,6 +9904,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -4433,6 +9919,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls(obj: De
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -4447,6 +9934,8 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls(obj: De
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
+ *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel {
@@ -4462,14 +9951,14 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel {
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel#targetHost
    */
-  readonly targetHost?: string;
+  readonly targetHost: string;
 
   /**
    * Specifies a port to which the downstream connection is tunneled.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel#targetPort
    */
-  readonly targetPort?: number;
+  readonly targetPort: number;
 }
 
 /**
@@ -4497,11 +9986,15 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp {
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -4521,6 +10014,13 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp {
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp#maxRequestsPerConnection
@@ -4528,6 +10028,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp {
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -4551,6 +10053,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -4572,6 +10075,13 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcp {
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -4603,6 +10113,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcp(
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -4698,7 +10209,7 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSe
   readonly distribute?: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSetting#enabled
    */
@@ -4737,6 +10248,10 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocali
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerSimple
  */
 export enum DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerSimple {
@@ -4753,6 +10268,46 @@ export enum DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerSimple {
   /** LEAST_REQUEST */
   LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
 }
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup(obj: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPool
@@ -4805,12 +10360,23 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBal
   readonly localityLbSetting?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancer#simple
    */
   readonly simple?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancer#warmupDurationSecs
    */
@@ -4827,6 +10393,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'consistentHash': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -4865,6 +10432,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsOutlier
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -4877,11 +10446,15 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsOutlier
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -4917,6 +10490,8 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsO
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specifies the number of a port on the destination service on which this policy is being applied.
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsPort
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsPort {
@@ -4947,9 +10522,18 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsP
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -4959,16 +10543,24 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls {
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls#mode
    */
   readonly mode?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTlsMode;
@@ -4988,6 +10580,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls {
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -5001,6 +10595,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsT
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -5015,6 +10610,24 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The PROXY protocol version to use.
+ *
+ * Valid Options: V1, V2
+ *
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocolVersion
+ */
+export enum DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocolVersion {
+  /** V1 */
+  V1 = "V1",
+  /** V2 */
+  V2 = "V2",
+}
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyTlsMode
  */
 export enum DestinationRuleV1Beta1SpecTrafficPolicyTlsMode {
@@ -5037,11 +10650,15 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHtt
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -5061,6 +10678,13 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHtt
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttp#maxRequestsPerConnection
@@ -5068,6 +10692,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHtt
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -5091,6 +10717,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -5112,6 +10739,13 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcp
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -5143,6 +10777,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -5238,7 +10873,7 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocal
   readonly distribute?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSetting#enabled
    */
@@ -5277,6 +10912,10 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerSimple
  */
 export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerSimple {
@@ -5293,6 +10932,46 @@ export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerSimple {
   /** LEAST_REQUEST */
   LEAST_UNDERSCORE_REQUEST = "LEAST_REQUEST",
 }
+
+/**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPool
@@ -5345,12 +11024,23 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly localityLbSetting?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting;
 
   /**
+   *
+   *
+   * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#simple
    */
   readonly simple?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple;
 
   /**
-   * Represents the warmup duration of Service.
+   * Represents the warmup configuration of Service.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#warmup
+   */
+  readonly warmup?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup;
+
+  /**
+   * Deprecated: use `warmup` instead.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancer#warmupDurationSecs
    */
@@ -5367,6 +11057,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'consistentHash': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHash(obj.consistentHash),
     'localityLbSetting': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting(obj.localityLbSetting),
     'simple': obj.simple,
+    'warmup': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj.warmup),
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
@@ -5405,6 +11096,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly consecutiveGatewayErrors?: number;
 
   /**
+   * The number of consecutive locally originated failures before ejection occurs.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#consecutiveLocalOriginFailures
    */
   readonly consecutiveLocalOriginFailures?: number;
@@ -5417,11 +11110,15 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly interval?: string;
 
   /**
+   * Maximum % of hosts in the load balancing pool for the upstream service that can be ejected.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#maxEjectionPercent
    */
   readonly maxEjectionPercent?: number;
 
   /**
+   * Outlier detection will be enabled as long as the associated load balancing pool has at least `minHealthPercent` hosts in healthy mode.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsOutlierDetection#minHealthPercent
    */
   readonly minHealthPercent?: number;
@@ -5457,6 +11154,8 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specifies the number of a port on the destination service on which this policy is being applied.
+ *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsPort
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsPort {
@@ -5487,9 +11186,18 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls {
   /**
+   * OPTIONAL: The path to the file containing certificate authority certificates to use in verifying a presented server certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented server certificate.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * REQUIRED if mode is `MUTUAL`.
@@ -5499,16 +11207,24 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly clientCertificate?: string;
 
   /**
+   * The name of the secret that holds the TLS certs for the client including the CA certificates.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * `insecureSkipVerify` specifies whether the proxy should skip verifying the CA signature and SAN for the server certificate corresponding to the host.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
+   * Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls#mode
    */
   readonly mode?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTlsMode;
@@ -5528,6 +11244,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly sni?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -5541,6 +11259,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
   if (obj === undefined) { return undefined; }
   const result = {
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'clientCertificate': obj.clientCertificate,
     'credentialName': obj.credentialName,
     'insecureSkipVerify': obj.insecureSkipVerify,
@@ -5555,6 +11274,24 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The PROXY protocol version to use.
+ *
+ * Valid Options: V1, V2
+ *
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocolVersion
+ */
+export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtocolVersion {
+  /** V1 */
+  V1 = "V1",
+  /** V2 */
+  V2 = "V2",
+}
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTlsMode
  */
 export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTlsMode {
@@ -5570,6 +11307,8 @@ export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTlsMode {
 
 /**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy
  */
@@ -5596,11 +11335,15 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpTcpKeep
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -5629,11 +11372,18 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpT
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -5657,6 +11407,7 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHa
 export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -5701,6 +11452,8 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsis
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -5766,6 +11519,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSe
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -5795,11 +11550,15 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnect
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -5819,6 +11578,13 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnect
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRequestsPerConnection
@@ -5826,6 +11592,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnect
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -5849,6 +11617,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -5870,6 +11639,13 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnect
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -5901,6 +11677,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -5996,7 +11773,7 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBal
   readonly distribute?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#enabled
    */
@@ -6035,6 +11812,10 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerSimple
  */
 export enum DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerSimple {
@@ -6053,6 +11834,50 @@ export enum DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancer
 }
 
 /**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTlsMode
  */
 export enum DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTlsMode {
@@ -6068,6 +11893,8 @@ export enum DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTlsMode {
 
 /**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolHttpH2UpgradePolicy
  */
@@ -6094,11 +11921,15 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcp
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -6127,11 +11958,18 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -6155,6 +11993,7 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsi
 export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -6199,6 +12038,8 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -6264,6 +12105,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocal
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -6293,11 +12136,15 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   /**
    * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
    *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#h2UpgradePolicy
    */
   readonly h2UpgradePolicy?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy;
 
   /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#http1MaxPendingRequests
    */
   readonly http1MaxPendingRequests?: number;
@@ -6317,6 +12164,13 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly idleTimeout?: string;
 
   /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
    * Maximum number of requests per connection to a backend.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRequestsPerConnection
@@ -6324,6 +12178,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly maxRequestsPerConnection?: number;
 
   /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttp#maxRetries
    */
   readonly maxRetries?: number;
@@ -6347,6 +12203,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'http1MaxPendingRequests': obj.http1MaxPendingRequests,
     'http2MaxRequests': obj.http2MaxRequests,
     'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
     'maxRequestsPerConnection': obj.maxRequestsPerConnection,
     'maxRetries': obj.maxRetries,
     'useClientProtocol': obj.useClientProtocol,
@@ -6368,6 +12225,13 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#connectTimeout
    */
   readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
 
   /**
    * The maximum duration of a connection.
@@ -6399,6 +12263,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
   if (obj === undefined) { return undefined; }
   const result = {
     'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
     'maxConnectionDuration': obj.maxConnectionDuration,
     'maxConnections': obj.maxConnections,
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
@@ -6494,7 +12359,7 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly distribute?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingDistribute[];
 
   /**
-   * enable locality load balancing, this is DestinationRule-level and will override mesh wide settings in entirety.
+   * Enable locality load balancing.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSetting#enabled
    */
@@ -6533,6 +12398,10 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: LEAST_CONN, RANDOM, PASSTHROUGH, ROUND_ROBIN, LEAST_REQUEST
+ *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple
  */
 export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerSimple {
@@ -6551,6 +12420,50 @@ export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadB
 }
 
 /**
+ * Represents the warmup configuration of Service.
+ *
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup
+ */
+export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup {
+  /**
+   * This parameter controls the speed of traffic increase over the warmup duration.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#aggression
+   */
+  readonly aggression?: number;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#duration
+   */
+  readonly duration: string;
+
+  /**
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup#minimumPercent
+   */
+  readonly minimumPercent?: number;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerWarmup | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'duration': obj.duration,
+    'minimumPercent': obj.minimumPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL
+ *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTlsMode
  */
 export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTlsMode {
@@ -6565,7 +12478,43 @@ export enum DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTlsMo
 }
 
 /**
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy
  */
@@ -6592,11 +12541,15 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnect
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -6625,11 +12578,18 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -6653,6 +12613,7 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBal
 export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -6697,6 +12658,8 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
  */
 export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -6762,6 +12725,8 @@ export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBal
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -6783,7 +12748,43 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
  *
  * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolHttpH2UpgradePolicy
  */
@@ -6810,11 +12811,15 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly interval?: string;
 
   /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#probes
    */
   readonly probes?: number;
 
   /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive#time
    */
   readonly time?: string;
@@ -6843,11 +12848,18 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie {
   /**
+   * Additional attributes for the cookie.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#attributes
+   */
+  readonly attributes?: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes[];
+
+  /**
    * Name of the cookie.
    *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * Path to set for the cookie.
@@ -6871,6 +12883,7 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
 export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookie | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'attributes': obj.attributes?.map(y => toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(y)),
     'name': obj.name,
     'path': obj.path,
     'ttl': obj.ttl,
@@ -6915,6 +12928,8 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
  */
 export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash {
   /**
+   * The minimum number of virtual nodes to use for the hash ring.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashRingHash#minimumRingSize
    */
   readonly minimumRingSize?: number;
@@ -6980,6 +12995,8 @@ export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettings
   readonly from?: string;
 
   /**
+   * Destination region the traffic will fail over to when endpoints in the 'from' region becomes unhealthy.
+   *
    * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerLocalityLbSettingFailover#to
    */
   readonly to?: string;
@@ -6994,6 +13011,74 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
   const result = {
     'from': obj.from,
     'to': obj.to,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes
+ */
+export interface DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes {
+  /**
+   * The name of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#name
+   */
+  readonly name: string;
+
+  /**
+   * The optional value of the cookie attribute.
+   *
+   * @schema DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes(obj: DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsLoadBalancerConsistentHashHttpCookieAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7108,6 +13193,15 @@ export interface EnvoyFilterSpec {
   readonly priority?: number;
 
   /**
+   * Optional.
+   *
+   * @schema EnvoyFilterSpec#targetRefs
+   */
+  readonly targetRefs?: EnvoyFilterSpecTargetRefs[];
+
+  /**
+   * Criteria used to select the specific set of pods/VMs on which this patch configuration should be applied.
+   *
    * @schema EnvoyFilterSpec#workloadSelector
    */
   readonly workloadSelector?: EnvoyFilterSpecWorkloadSelector;
@@ -7122,6 +13216,7 @@ export function toJson_EnvoyFilterSpec(obj: EnvoyFilterSpec | undefined): Record
   const result = {
     'configPatches': obj.configPatches?.map(y => toJson_EnvoyFilterSpecConfigPatches(y)),
     'priority': obj.priority,
+    'targetRefs': obj.targetRefs?.map(y => toJson_EnvoyFilterSpecTargetRefs(y)),
     'workloadSelector': toJson_EnvoyFilterSpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
@@ -7134,6 +13229,10 @@ export function toJson_EnvoyFilterSpec(obj: EnvoyFilterSpec | undefined): Record
  */
 export interface EnvoyFilterSpecConfigPatches {
   /**
+   * Specifies where in the Envoy configuration, the patch should be applied.
+   *
+   * Valid Options: LISTENER, FILTER_CHAIN, NETWORK_FILTER, HTTP_FILTER, ROUTE_CONFIGURATION, VIRTUAL_HOST, HTTP_ROUTE, CLUSTER, EXTENSION_CONFIG, BOOTSTRAP, LISTENER_FILTER
+   *
    * @schema EnvoyFilterSpecConfigPatches#applyTo
    */
   readonly applyTo?: EnvoyFilterSpecConfigPatchesApplyTo;
@@ -7170,10 +13269,64 @@ export function toJson_EnvoyFilterSpecConfigPatches(obj: EnvoyFilterSpecConfigPa
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema EnvoyFilterSpecTargetRefs
+ */
+export interface EnvoyFilterSpecTargetRefs {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema EnvoyFilterSpecTargetRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema EnvoyFilterSpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema EnvoyFilterSpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema EnvoyFilterSpecTargetRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'EnvoyFilterSpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_EnvoyFilterSpecTargetRefs(obj: EnvoyFilterSpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Criteria used to select the specific set of pods/VMs on which this patch configuration should be applied.
+ *
  * @schema EnvoyFilterSpecWorkloadSelector
  */
 export interface EnvoyFilterSpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
    * @schema EnvoyFilterSpecWorkloadSelector#labels
    */
   readonly labels?: { [key: string]: string };
@@ -7194,6 +13347,10 @@ export function toJson_EnvoyFilterSpecWorkloadSelector(obj: EnvoyFilterSpecWorkl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specifies where in the Envoy configuration, the patch should be applied.
+ *
+ * Valid Options: LISTENER, FILTER_CHAIN, NETWORK_FILTER, HTTP_FILTER, ROUTE_CONFIGURATION, VIRTUAL_HOST, HTTP_ROUTE, CLUSTER, EXTENSION_CONFIG, BOOTSTRAP, LISTENER_FILTER
+ *
  * @schema EnvoyFilterSpecConfigPatchesApplyTo
  */
 export enum EnvoyFilterSpecConfigPatchesApplyTo {
@@ -7239,6 +13396,8 @@ export interface EnvoyFilterSpecConfigPatchesMatch {
   /**
    * The specific config generation context to match on.
    *
+   * Valid Options: ANY, SIDECAR_INBOUND, SIDECAR_OUTBOUND, GATEWAY, WAYPOINT
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatch#context
    */
   readonly context?: EnvoyFilterSpecConfigPatchesMatchContext;
@@ -7263,6 +13422,11 @@ export interface EnvoyFilterSpecConfigPatchesMatch {
    * @schema EnvoyFilterSpecConfigPatchesMatch#routeConfiguration
    */
   readonly routeConfiguration?: EnvoyFilterSpecConfigPatchesMatchRouteConfiguration;
+
+  /**
+   * @schema EnvoyFilterSpecConfigPatchesMatch#waypoint
+   */
+  readonly waypoint?: EnvoyFilterSpecConfigPatchesMatchWaypoint;
 }
 
 /**
@@ -7277,6 +13441,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatch(obj: EnvoyFilterSpecCon
     'listener': toJson_EnvoyFilterSpecConfigPatchesMatchListener(obj.listener),
     'proxy': toJson_EnvoyFilterSpecConfigPatchesMatchProxy(obj.proxy),
     'routeConfiguration': toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfiguration(obj.routeConfiguration),
+    'waypoint': toJson_EnvoyFilterSpecConfigPatchesMatchWaypoint(obj.waypoint),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7292,12 +13457,16 @@ export interface EnvoyFilterSpecConfigPatchesPatch {
   /**
    * Determines the filter insertion order.
    *
+   * Valid Options: AUTHN, AUTHZ, STATS
+   *
    * @schema EnvoyFilterSpecConfigPatchesPatch#filterClass
    */
   readonly filterClass?: EnvoyFilterSpecConfigPatchesPatchFilterClass;
 
   /**
    * Determines how the patch should be applied.
+   *
+   * Valid Options: MERGE, ADD, REMOVE, INSERT_BEFORE, INSERT_AFTER, INSERT_FIRST, REPLACE
    *
    * @schema EnvoyFilterSpecConfigPatchesPatch#operation
    */
@@ -7382,6 +13551,8 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchCluster(obj: EnvoyFilter
 /**
  * The specific config generation context to match on.
  *
+ * Valid Options: ANY, SIDECAR_INBOUND, SIDECAR_OUTBOUND, GATEWAY, WAYPOINT
+ *
  * @schema EnvoyFilterSpecConfigPatchesMatchContext
  */
 export enum EnvoyFilterSpecConfigPatchesMatchContext {
@@ -7393,6 +13564,8 @@ export enum EnvoyFilterSpecConfigPatchesMatchContext {
   SIDECAR_UNDERSCORE_OUTBOUND = "SIDECAR_OUTBOUND",
   /** GATEWAY */
   GATEWAY = "GATEWAY",
+  /** WAYPOINT */
+  WAYPOINT = "WAYPOINT",
 }
 
 /**
@@ -7428,6 +13601,8 @@ export interface EnvoyFilterSpecConfigPatchesMatchListener {
   readonly portName?: string;
 
   /**
+   * The service port/gateway port to which traffic is being sent/received.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchListener#portNumber
    */
   readonly portNumber?: number;
@@ -7458,11 +13633,15 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListener(obj: EnvoyFilte
  */
 export interface EnvoyFilterSpecConfigPatchesMatchProxy {
   /**
+   * Match on the node metadata supplied by a proxy when connecting to istiod.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchProxy#metadata
    */
   readonly metadata?: { [key: string]: string };
 
   /**
+   * A regular expression in golang regex format (RE2) that can be used to select proxies using a specific version of istio proxy.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchProxy#proxyVersion
    */
   readonly proxyVersion?: string;
@@ -7490,6 +13669,8 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchProxy(obj: EnvoyFilterSp
  */
 export interface EnvoyFilterSpecConfigPatchesMatchRouteConfiguration {
   /**
+   * The Istio gateway config's namespace/name for which this route configuration was generated.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfiguration#gateway
    */
   readonly gateway?: string;
@@ -7509,11 +13690,15 @@ export interface EnvoyFilterSpecConfigPatchesMatchRouteConfiguration {
   readonly portName?: string;
 
   /**
+   * The service port number or gateway server port number for which this route configuration was generated.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfiguration#portNumber
    */
   readonly portNumber?: number;
 
   /**
+   * Match a specific virtual host in a route configuration and apply the patch to the virtual host.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfiguration#vhost
    */
   readonly vhost?: EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost;
@@ -7538,7 +13723,51 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfiguration(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema EnvoyFilterSpecConfigPatchesMatchWaypoint
+ */
+export interface EnvoyFilterSpecConfigPatchesMatchWaypoint {
+  /**
+   * The name of a specific filter to apply the patch to.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypoint#filter
+   */
+  readonly filter?: EnvoyFilterSpecConfigPatchesMatchWaypointFilter;
+
+  /**
+   * The service port to match on.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypoint#portNumber
+   */
+  readonly portNumber?: number;
+
+  /**
+   * Match a specific route.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypoint#route
+   */
+  readonly route?: EnvoyFilterSpecConfigPatchesMatchWaypointRoute;
+}
+
+/**
+ * Converts an object of type 'EnvoyFilterSpecConfigPatchesMatchWaypoint' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypoint(obj: EnvoyFilterSpecConfigPatchesMatchWaypoint | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'filter': toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilter(obj.filter),
+    'portNumber': obj.portNumber,
+    'route': toJson_EnvoyFilterSpecConfigPatchesMatchWaypointRoute(obj.route),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Determines the filter insertion order.
+ *
+ * Valid Options: AUTHN, AUTHZ, STATS
  *
  * @schema EnvoyFilterSpecConfigPatchesPatchFilterClass
  */
@@ -7555,6 +13784,8 @@ export enum EnvoyFilterSpecConfigPatchesPatchFilterClass {
 
 /**
  * Determines how the patch should be applied.
+ *
+ * Valid Options: MERGE, ADD, REMOVE, INSERT_BEFORE, INSERT_AFTER, INSERT_FIRST, REPLACE
  *
  * @schema EnvoyFilterSpecConfigPatchesPatchOperation
  */
@@ -7646,10 +13877,21 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListenerFilterChain(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Match a specific virtual host in a route configuration and apply the patch to the virtual host.
+ *
  * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost
  */
 export interface EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost {
   /**
+   * Match a domain name in a virtual host.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost#domainName
+   */
+  readonly domainName?: string;
+
+  /**
+   * The VirtualHosts objects generated by Istio are named as host:port, where the host typically corresponds to the VirtualService's host field or the hostname of a service in the registry.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost#name
    */
   readonly name?: string;
@@ -7669,8 +13911,73 @@ export interface EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost {
 export function toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost(obj: EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'domainName': obj.domainName,
     'name': obj.name,
     'route': toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRoute(obj.route),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The name of a specific filter to apply the patch to.
+ *
+ * @schema EnvoyFilterSpecConfigPatchesMatchWaypointFilter
+ */
+export interface EnvoyFilterSpecConfigPatchesMatchWaypointFilter {
+  /**
+   * The filter name to match on.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypointFilter#name
+   */
+  readonly name?: string;
+
+  /**
+   * The next level filter within this filter to match on.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypointFilter#subFilter
+   */
+  readonly subFilter?: EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter;
+}
+
+/**
+ * Converts an object of type 'EnvoyFilterSpecConfigPatchesMatchWaypointFilter' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilter(obj: EnvoyFilterSpecConfigPatchesMatchWaypointFilter | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'subFilter': toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter(obj.subFilter),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Match a specific route.
+ *
+ * @schema EnvoyFilterSpecConfigPatchesMatchWaypointRoute
+ */
+export interface EnvoyFilterSpecConfigPatchesMatchWaypointRoute {
+  /**
+   * The Route objects generated by default are named as default.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypointRoute#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'EnvoyFilterSpecConfigPatchesMatchWaypointRoute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypointRoute(obj: EnvoyFilterSpecConfigPatchesMatchWaypointRoute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7691,6 +13998,8 @@ export interface EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilter {
   readonly name?: string;
 
   /**
+   * The next level filter within this filter to match upon.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilter#subFilter
    */
   readonly subFilter?: EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilterSubFilter;
@@ -7720,11 +14029,15 @@ export interface EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRoute {
   /**
    * Match a route with specific action type.
    *
+   * Valid Options: ANY, ROUTE, REDIRECT, DIRECT_RESPONSE
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRoute#action
    */
   readonly action?: EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRouteAction;
 
   /**
+   * The Route objects generated by default are named as default.
+   *
    * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRoute#name
    */
   readonly name?: string;
@@ -7746,6 +14059,36 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostR
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The next level filter within this filter to match on.
+ *
+ * @schema EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter
+ */
+export interface EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter {
+  /**
+   * The filter name to match on.
+   *
+   * @schema EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter(obj: EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The next level filter within this filter to match upon.
+ *
  * @schema EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilterSubFilter
  */
 export interface EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilterSubFilter {
@@ -7774,6 +14117,8 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilte
 /**
  * Match a route with specific action type.
  *
+ * Valid Options: ANY, ROUTE, REDIRECT, DIRECT_RESPONSE
+ *
  * @schema EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRouteAction
  */
 export enum EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRouteAction {
@@ -7798,7 +14143,7 @@ export class Gateway extends ApiObject {
    * Returns the apiVersion and kind for "Gateway"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'Gateway',
   }
 
@@ -7881,6 +14226,8 @@ export function toJson_GatewayProps(obj: GatewayProps | undefined): Record<strin
  */
 export interface GatewaySpec {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which this gateway configuration should be applied.
+   *
    * @schema GatewaySpec#selector
    */
   readonly selector?: { [key: string]: string };
@@ -7913,6 +14260,8 @@ export function toJson_GatewaySpec(obj: GatewaySpec | undefined): Record<string,
  */
 export interface GatewaySpecServers {
   /**
+   * The ip or the Unix domain socket to which the listener should be bound to.
+   *
    * @schema GatewaySpecServers#bind
    */
   readonly bind?: string;
@@ -7927,7 +14276,7 @@ export interface GatewaySpecServers {
    *
    * @schema GatewaySpecServers#hosts
    */
-  readonly hosts?: string[];
+  readonly hosts: string[];
 
   /**
    * An optional name of the server, when set must be unique across all servers.
@@ -7937,9 +14286,11 @@ export interface GatewaySpecServers {
   readonly name?: string;
 
   /**
+   * The Port on which the proxy should listen for incoming connections.
+   *
    * @schema GatewaySpecServers#port
    */
-  readonly port?: GatewaySpecServersPort;
+  readonly port: GatewaySpecServersPort;
 
   /**
    * Set of TLS related options that govern the server's behavior.
@@ -7969,6 +14320,8 @@ export function toJson_GatewaySpecServers(obj: GatewaySpecServers | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The Port on which the proxy should listen for incoming connections.
+ *
  * @schema GatewaySpecServersPort
  */
 export interface GatewaySpecServersPort {
@@ -7977,21 +14330,21 @@ export interface GatewaySpecServersPort {
    *
    * @schema GatewaySpecServersPort#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * A valid non-negative integer port number.
    *
    * @schema GatewaySpecServersPort#number
    */
-  readonly number?: number;
+  readonly number: number;
 
   /**
    * The protocol exposed on the port.
    *
    * @schema GatewaySpecServersPort#protocol
    */
-  readonly protocol?: string;
+  readonly protocol: string;
 
   /**
    * @schema GatewaySpecServersPort#targetPort
@@ -8023,11 +14376,25 @@ export function toJson_GatewaySpecServersPort(obj: GatewaySpecServersPort | unde
  */
 export interface GatewaySpecServersTls {
   /**
+   * For mutual TLS, the name of the secret or the configmap that holds CA certificates.
+   *
+   * @schema GatewaySpecServersTls#caCertCredentialName
+   */
+  readonly caCertCredentialName?: string;
+
+  /**
    * REQUIRED if mode is `MUTUAL` or `OPTIONAL_MUTUAL`.
    *
    * @schema GatewaySpecServersTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented client side certificate.
+   *
+   * @schema GatewaySpecServersTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * Optional: If specified, only support the specified cipher list.
@@ -8037,17 +14404,30 @@ export interface GatewaySpecServersTls {
   readonly cipherSuites?: string[];
 
   /**
+   * For gateways running on Kubernetes, the name of the secret that holds the TLS certs including the CA certificates.
+   *
    * @schema GatewaySpecServersTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * Same as CredentialName but for multiple certificates.
+   *
+   * @schema GatewaySpecServersTls#credentialNames
+   */
+  readonly credentialNames?: string[];
+
+  /**
+   * If set to true, the load balancer will send a 301 redirect for all http connections, asking the clients to use HTTPS.
+   *
    * @schema GatewaySpecServersTls#httpsRedirect
    */
   readonly httpsRedirect?: boolean;
 
   /**
    * Optional: Maximum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
    *
    * @schema GatewaySpecServersTls#maxProtocolVersion
    */
@@ -8056,11 +14436,17 @@ export interface GatewaySpecServersTls {
   /**
    * Optional: Minimum TLS protocol version.
    *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
    * @schema GatewaySpecServersTls#minProtocolVersion
    */
   readonly minProtocolVersion?: GatewaySpecServersTlsMinProtocolVersion;
 
   /**
+   * Optional: Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+   *
    * @schema GatewaySpecServersTls#mode
    */
   readonly mode?: GatewaySpecServersTlsMode;
@@ -8080,16 +14466,29 @@ export interface GatewaySpecServersTls {
   readonly serverCertificate?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate presented by the client.
+   *
    * @schema GatewaySpecServersTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
 
   /**
+   * Only one of `server_certificate`, `private_key` or `credential_name` or `credential_names` or `tls_certificates` should be specified.
+   *
+   * @schema GatewaySpecServersTls#tlsCertificates
+   */
+  readonly tlsCertificates?: GatewaySpecServersTlsTlsCertificates[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes of the authorized client certificates.
+   *
    * @schema GatewaySpecServersTls#verifyCertificateHash
    */
   readonly verifyCertificateHash?: string[];
 
   /**
+   * An optional list of base64-encoded SHA-256 hashes of the SPKIs of authorized client certificates.
+   *
    * @schema GatewaySpecServersTls#verifyCertificateSpki
    */
   readonly verifyCertificateSpki?: string[];
@@ -8102,9 +14501,12 @@ export interface GatewaySpecServersTls {
 export function toJson_GatewaySpecServersTls(obj: GatewaySpecServersTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'caCertCredentialName': obj.caCertCredentialName,
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'cipherSuites': obj.cipherSuites?.map(y => y),
     'credentialName': obj.credentialName,
+    'credentialNames': obj.credentialNames?.map(y => y),
     'httpsRedirect': obj.httpsRedirect,
     'maxProtocolVersion': obj.maxProtocolVersion,
     'minProtocolVersion': obj.minProtocolVersion,
@@ -8112,6 +14514,7 @@ export function toJson_GatewaySpecServersTls(obj: GatewaySpecServersTls | undefi
     'privateKey': obj.privateKey,
     'serverCertificate': obj.serverCertificate,
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'tlsCertificates': obj.tlsCertificates?.map(y => toJson_GatewaySpecServersTlsTlsCertificates(y)),
     'verifyCertificateHash': obj.verifyCertificateHash?.map(y => y),
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
@@ -8122,6 +14525,8 @@ export function toJson_GatewaySpecServersTls(obj: GatewaySpecServersTls | undefi
 
 /**
  * Optional: Maximum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
  *
  * @schema GatewaySpecServersTlsMaxProtocolVersion
  */
@@ -8141,6 +14546,8 @@ export enum GatewaySpecServersTlsMaxProtocolVersion {
 /**
  * Optional: Minimum TLS protocol version.
  *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
  * @schema GatewaySpecServersTlsMinProtocolVersion
  */
 export enum GatewaySpecServersTlsMinProtocolVersion {
@@ -8157,6 +14564,10 @@ export enum GatewaySpecServersTlsMinProtocolVersion {
 }
 
 /**
+ * Optional: Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+ *
  * @schema GatewaySpecServersTlsMode
  */
 export enum GatewaySpecServersTlsMode {
@@ -8173,6 +14584,539 @@ export enum GatewaySpecServersTlsMode {
   /** OPTIONAL_MUTUAL */
   OPTIONAL_UNDERSCORE_MUTUAL = "OPTIONAL_MUTUAL",
 }
+
+/**
+ * @schema GatewaySpecServersTlsTlsCertificates
+ */
+export interface GatewaySpecServersTlsTlsCertificates {
+  /**
+   * @schema GatewaySpecServersTlsTlsCertificates#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewaySpecServersTlsTlsCertificates#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewaySpecServersTlsTlsCertificates#serverCertificate
+   */
+  readonly serverCertificate?: string;
+}
+
+/**
+ * Converts an object of type 'GatewaySpecServersTlsTlsCertificates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewaySpecServersTlsTlsCertificates(obj: GatewaySpecServersTlsTlsCertificates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema GatewayV1Alpha3
+ */
+export class GatewayV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "GatewayV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'Gateway',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "GatewayV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: GatewayV1Alpha3Props = {}): any {
+    return {
+      ...GatewayV1Alpha3.GVK,
+      ...toJson_GatewayV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "GatewayV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: GatewayV1Alpha3Props = {}) {
+    super(scope, id, {
+      ...GatewayV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...GatewayV1Alpha3.GVK,
+      ...toJson_GatewayV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema GatewayV1Alpha3
+ */
+export interface GatewayV1Alpha3Props {
+  /**
+   * @schema GatewayV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting edge load balancer. See more details at: https://istio.io/docs/reference/config/networking/gateway.html
+   *
+   * @schema GatewayV1Alpha3#spec
+   */
+  readonly spec?: GatewayV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'GatewayV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Alpha3Props(obj: GatewayV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_GatewayV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting edge load balancer. See more details at: https://istio.io/docs/reference/config/networking/gateway.html
+ *
+ * @schema GatewayV1Alpha3Spec
+ */
+export interface GatewayV1Alpha3Spec {
+  /**
+   * One or more labels that indicate a specific set of pods/VMs on which this gateway configuration should be applied.
+   *
+   * @schema GatewayV1Alpha3Spec#selector
+   */
+  readonly selector?: { [key: string]: string };
+
+  /**
+   * A list of server specifications.
+   *
+   * @schema GatewayV1Alpha3Spec#servers
+   */
+  readonly servers?: GatewayV1Alpha3SpecServers[];
+}
+
+/**
+ * Converts an object of type 'GatewayV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Alpha3Spec(obj: GatewayV1Alpha3Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'selector': ((obj.selector) === undefined) ? undefined : (Object.entries(obj.selector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'servers': obj.servers?.map(y => toJson_GatewayV1Alpha3SpecServers(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GatewayV1Alpha3SpecServers
+ */
+export interface GatewayV1Alpha3SpecServers {
+  /**
+   * The ip or the Unix domain socket to which the listener should be bound to.
+   *
+   * @schema GatewayV1Alpha3SpecServers#bind
+   */
+  readonly bind?: string;
+
+  /**
+   * @schema GatewayV1Alpha3SpecServers#defaultEndpoint
+   */
+  readonly defaultEndpoint?: string;
+
+  /**
+   * One or more hosts exposed by this gateway.
+   *
+   * @schema GatewayV1Alpha3SpecServers#hosts
+   */
+  readonly hosts: string[];
+
+  /**
+   * An optional name of the server, when set must be unique across all servers.
+   *
+   * @schema GatewayV1Alpha3SpecServers#name
+   */
+  readonly name?: string;
+
+  /**
+   * The Port on which the proxy should listen for incoming connections.
+   *
+   * @schema GatewayV1Alpha3SpecServers#port
+   */
+  readonly port: GatewayV1Alpha3SpecServersPort;
+
+  /**
+   * Set of TLS related options that govern the server's behavior.
+   *
+   * @schema GatewayV1Alpha3SpecServers#tls
+   */
+  readonly tls?: GatewayV1Alpha3SpecServersTls;
+}
+
+/**
+ * Converts an object of type 'GatewayV1Alpha3SpecServers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Alpha3SpecServers(obj: GatewayV1Alpha3SpecServers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bind': obj.bind,
+    'defaultEndpoint': obj.defaultEndpoint,
+    'hosts': obj.hosts?.map(y => y),
+    'name': obj.name,
+    'port': toJson_GatewayV1Alpha3SpecServersPort(obj.port),
+    'tls': toJson_GatewayV1Alpha3SpecServersTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Port on which the proxy should listen for incoming connections.
+ *
+ * @schema GatewayV1Alpha3SpecServersPort
+ */
+export interface GatewayV1Alpha3SpecServersPort {
+  /**
+   * Label assigned to the port.
+   *
+   * @schema GatewayV1Alpha3SpecServersPort#name
+   */
+  readonly name: string;
+
+  /**
+   * A valid non-negative integer port number.
+   *
+   * @schema GatewayV1Alpha3SpecServersPort#number
+   */
+  readonly number: number;
+
+  /**
+   * The protocol exposed on the port.
+   *
+   * @schema GatewayV1Alpha3SpecServersPort#protocol
+   */
+  readonly protocol: string;
+
+  /**
+   * @schema GatewayV1Alpha3SpecServersPort#targetPort
+   */
+  readonly targetPort?: number;
+}
+
+/**
+ * Converts an object of type 'GatewayV1Alpha3SpecServersPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Alpha3SpecServersPort(obj: GatewayV1Alpha3SpecServersPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'number': obj.number,
+    'protocol': obj.protocol,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Set of TLS related options that govern the server's behavior.
+ *
+ * @schema GatewayV1Alpha3SpecServersTls
+ */
+export interface GatewayV1Alpha3SpecServersTls {
+  /**
+   * For mutual TLS, the name of the secret or the configmap that holds CA certificates.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#caCertCredentialName
+   */
+  readonly caCertCredentialName?: string;
+
+  /**
+   * REQUIRED if mode is `MUTUAL` or `OPTIONAL_MUTUAL`.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented client side certificate.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#caCrl
+   */
+  readonly caCrl?: string;
+
+  /**
+   * Optional: If specified, only support the specified cipher list.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#cipherSuites
+   */
+  readonly cipherSuites?: string[];
+
+  /**
+   * For gateways running on Kubernetes, the name of the secret that holds the TLS certs including the CA certificates.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#credentialName
+   */
+  readonly credentialName?: string;
+
+  /**
+   * Same as CredentialName but for multiple certificates.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#credentialNames
+   */
+  readonly credentialNames?: string[];
+
+  /**
+   * If set to true, the load balancer will send a 301 redirect for all http connections, asking the clients to use HTTPS.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#httpsRedirect
+   */
+  readonly httpsRedirect?: boolean;
+
+  /**
+   * Optional: Maximum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#maxProtocolVersion
+   */
+  readonly maxProtocolVersion?: GatewayV1Alpha3SpecServersTlsMaxProtocolVersion;
+
+  /**
+   * Optional: Minimum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#minProtocolVersion
+   */
+  readonly minProtocolVersion?: GatewayV1Alpha3SpecServersTlsMinProtocolVersion;
+
+  /**
+   * Optional: Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#mode
+   */
+  readonly mode?: GatewayV1Alpha3SpecServersTlsMode;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#serverCertificate
+   */
+  readonly serverCertificate?: string;
+
+  /**
+   * A list of alternate names to verify the subject identity in the certificate presented by the client.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+
+  /**
+   * Only one of `server_certificate`, `private_key` or `credential_name` or `credential_names` or `tls_certificates` should be specified.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#tlsCertificates
+   */
+  readonly tlsCertificates?: GatewayV1Alpha3SpecServersTlsTlsCertificates[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes of the authorized client certificates.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#verifyCertificateHash
+   */
+  readonly verifyCertificateHash?: string[];
+
+  /**
+   * An optional list of base64-encoded SHA-256 hashes of the SPKIs of authorized client certificates.
+   *
+   * @schema GatewayV1Alpha3SpecServersTls#verifyCertificateSpki
+   */
+  readonly verifyCertificateSpki?: string[];
+}
+
+/**
+ * Converts an object of type 'GatewayV1Alpha3SpecServersTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Alpha3SpecServersTls(obj: GatewayV1Alpha3SpecServersTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertCredentialName': obj.caCertCredentialName,
+    'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
+    'cipherSuites': obj.cipherSuites?.map(y => y),
+    'credentialName': obj.credentialName,
+    'credentialNames': obj.credentialNames?.map(y => y),
+    'httpsRedirect': obj.httpsRedirect,
+    'maxProtocolVersion': obj.maxProtocolVersion,
+    'minProtocolVersion': obj.minProtocolVersion,
+    'mode': obj.mode,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'tlsCertificates': obj.tlsCertificates?.map(y => toJson_GatewayV1Alpha3SpecServersTlsTlsCertificates(y)),
+    'verifyCertificateHash': obj.verifyCertificateHash?.map(y => y),
+    'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Optional: Maximum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
+ * @schema GatewayV1Alpha3SpecServersTlsMaxProtocolVersion
+ */
+export enum GatewayV1Alpha3SpecServersTlsMaxProtocolVersion {
+  /** TLS_AUTO */
+  TLS_UNDERSCORE_AUTO = "TLS_AUTO",
+  /** TLSV1_0 */
+  TLSV1_UNDERSCORE_0 = "TLSV1_0",
+  /** TLSV1_1 */
+  TLSV1_UNDERSCORE_1 = "TLSV1_1",
+  /** TLSV1_2 */
+  TLSV1_UNDERSCORE_2 = "TLSV1_2",
+  /** TLSV1_3 */
+  TLSV1_UNDERSCORE_3 = "TLSV1_3",
+}
+
+/**
+ * Optional: Minimum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
+ * @schema GatewayV1Alpha3SpecServersTlsMinProtocolVersion
+ */
+export enum GatewayV1Alpha3SpecServersTlsMinProtocolVersion {
+  /** TLS_AUTO */
+  TLS_UNDERSCORE_AUTO = "TLS_AUTO",
+  /** TLSV1_0 */
+  TLSV1_UNDERSCORE_0 = "TLSV1_0",
+  /** TLSV1_1 */
+  TLSV1_UNDERSCORE_1 = "TLSV1_1",
+  /** TLSV1_2 */
+  TLSV1_UNDERSCORE_2 = "TLSV1_2",
+  /** TLSV1_3 */
+  TLSV1_UNDERSCORE_3 = "TLSV1_3",
+}
+
+/**
+ * Optional: Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+ *
+ * @schema GatewayV1Alpha3SpecServersTlsMode
+ */
+export enum GatewayV1Alpha3SpecServersTlsMode {
+  /** PASSTHROUGH */
+  PASSTHROUGH = "PASSTHROUGH",
+  /** SIMPLE */
+  SIMPLE = "SIMPLE",
+  /** MUTUAL */
+  MUTUAL = "MUTUAL",
+  /** AUTO_PASSTHROUGH */
+  AUTO_UNDERSCORE_PASSTHROUGH = "AUTO_PASSTHROUGH",
+  /** ISTIO_MUTUAL */
+  ISTIO_UNDERSCORE_MUTUAL = "ISTIO_MUTUAL",
+  /** OPTIONAL_MUTUAL */
+  OPTIONAL_UNDERSCORE_MUTUAL = "OPTIONAL_MUTUAL",
+}
+
+/**
+ * @schema GatewayV1Alpha3SpecServersTlsTlsCertificates
+ */
+export interface GatewayV1Alpha3SpecServersTlsTlsCertificates {
+  /**
+   * @schema GatewayV1Alpha3SpecServersTlsTlsCertificates#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewayV1Alpha3SpecServersTlsTlsCertificates#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewayV1Alpha3SpecServersTlsTlsCertificates#serverCertificate
+   */
+  readonly serverCertificate?: string;
+}
+
+/**
+ * Converts an object of type 'GatewayV1Alpha3SpecServersTlsTlsCertificates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Alpha3SpecServersTlsTlsCertificates(obj: GatewayV1Alpha3SpecServersTlsTlsCertificates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 
 /**
@@ -8268,6 +15212,8 @@ export function toJson_GatewayV1Beta1Props(obj: GatewayV1Beta1Props | undefined)
  */
 export interface GatewayV1Beta1Spec {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which this gateway configuration should be applied.
+   *
    * @schema GatewayV1Beta1Spec#selector
    */
   readonly selector?: { [key: string]: string };
@@ -8300,6 +15246,8 @@ export function toJson_GatewayV1Beta1Spec(obj: GatewayV1Beta1Spec | undefined): 
  */
 export interface GatewayV1Beta1SpecServers {
   /**
+   * The ip or the Unix domain socket to which the listener should be bound to.
+   *
    * @schema GatewayV1Beta1SpecServers#bind
    */
   readonly bind?: string;
@@ -8314,7 +15262,7 @@ export interface GatewayV1Beta1SpecServers {
    *
    * @schema GatewayV1Beta1SpecServers#hosts
    */
-  readonly hosts?: string[];
+  readonly hosts: string[];
 
   /**
    * An optional name of the server, when set must be unique across all servers.
@@ -8324,9 +15272,11 @@ export interface GatewayV1Beta1SpecServers {
   readonly name?: string;
 
   /**
+   * The Port on which the proxy should listen for incoming connections.
+   *
    * @schema GatewayV1Beta1SpecServers#port
    */
-  readonly port?: GatewayV1Beta1SpecServersPort;
+  readonly port: GatewayV1Beta1SpecServersPort;
 
   /**
    * Set of TLS related options that govern the server's behavior.
@@ -8356,6 +15306,8 @@ export function toJson_GatewayV1Beta1SpecServers(obj: GatewayV1Beta1SpecServers 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * The Port on which the proxy should listen for incoming connections.
+ *
  * @schema GatewayV1Beta1SpecServersPort
  */
 export interface GatewayV1Beta1SpecServersPort {
@@ -8364,21 +15316,21 @@ export interface GatewayV1Beta1SpecServersPort {
    *
    * @schema GatewayV1Beta1SpecServersPort#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * A valid non-negative integer port number.
    *
    * @schema GatewayV1Beta1SpecServersPort#number
    */
-  readonly number?: number;
+  readonly number: number;
 
   /**
    * The protocol exposed on the port.
    *
    * @schema GatewayV1Beta1SpecServersPort#protocol
    */
-  readonly protocol?: string;
+  readonly protocol: string;
 
   /**
    * @schema GatewayV1Beta1SpecServersPort#targetPort
@@ -8410,11 +15362,25 @@ export function toJson_GatewayV1Beta1SpecServersPort(obj: GatewayV1Beta1SpecServ
  */
 export interface GatewayV1Beta1SpecServersTls {
   /**
+   * For mutual TLS, the name of the secret or the configmap that holds CA certificates.
+   *
+   * @schema GatewayV1Beta1SpecServersTls#caCertCredentialName
+   */
+  readonly caCertCredentialName?: string;
+
+  /**
    * REQUIRED if mode is `MUTUAL` or `OPTIONAL_MUTUAL`.
    *
    * @schema GatewayV1Beta1SpecServersTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented client side certificate.
+   *
+   * @schema GatewayV1Beta1SpecServersTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * Optional: If specified, only support the specified cipher list.
@@ -8424,17 +15390,30 @@ export interface GatewayV1Beta1SpecServersTls {
   readonly cipherSuites?: string[];
 
   /**
+   * For gateways running on Kubernetes, the name of the secret that holds the TLS certs including the CA certificates.
+   *
    * @schema GatewayV1Beta1SpecServersTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * Same as CredentialName but for multiple certificates.
+   *
+   * @schema GatewayV1Beta1SpecServersTls#credentialNames
+   */
+  readonly credentialNames?: string[];
+
+  /**
+   * If set to true, the load balancer will send a 301 redirect for all http connections, asking the clients to use HTTPS.
+   *
    * @schema GatewayV1Beta1SpecServersTls#httpsRedirect
    */
   readonly httpsRedirect?: boolean;
 
   /**
    * Optional: Maximum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
    *
    * @schema GatewayV1Beta1SpecServersTls#maxProtocolVersion
    */
@@ -8443,11 +15422,17 @@ export interface GatewayV1Beta1SpecServersTls {
   /**
    * Optional: Minimum TLS protocol version.
    *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
    * @schema GatewayV1Beta1SpecServersTls#minProtocolVersion
    */
   readonly minProtocolVersion?: GatewayV1Beta1SpecServersTlsMinProtocolVersion;
 
   /**
+   * Optional: Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+   *
    * @schema GatewayV1Beta1SpecServersTls#mode
    */
   readonly mode?: GatewayV1Beta1SpecServersTlsMode;
@@ -8467,16 +15452,29 @@ export interface GatewayV1Beta1SpecServersTls {
   readonly serverCertificate?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate presented by the client.
+   *
    * @schema GatewayV1Beta1SpecServersTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
 
   /**
+   * Only one of `server_certificate`, `private_key` or `credential_name` or `credential_names` or `tls_certificates` should be specified.
+   *
+   * @schema GatewayV1Beta1SpecServersTls#tlsCertificates
+   */
+  readonly tlsCertificates?: GatewayV1Beta1SpecServersTlsTlsCertificates[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes of the authorized client certificates.
+   *
    * @schema GatewayV1Beta1SpecServersTls#verifyCertificateHash
    */
   readonly verifyCertificateHash?: string[];
 
   /**
+   * An optional list of base64-encoded SHA-256 hashes of the SPKIs of authorized client certificates.
+   *
    * @schema GatewayV1Beta1SpecServersTls#verifyCertificateSpki
    */
   readonly verifyCertificateSpki?: string[];
@@ -8489,9 +15487,12 @@ export interface GatewayV1Beta1SpecServersTls {
 export function toJson_GatewayV1Beta1SpecServersTls(obj: GatewayV1Beta1SpecServersTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'caCertCredentialName': obj.caCertCredentialName,
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'cipherSuites': obj.cipherSuites?.map(y => y),
     'credentialName': obj.credentialName,
+    'credentialNames': obj.credentialNames?.map(y => y),
     'httpsRedirect': obj.httpsRedirect,
     'maxProtocolVersion': obj.maxProtocolVersion,
     'minProtocolVersion': obj.minProtocolVersion,
@@ -8499,6 +15500,7 @@ export function toJson_GatewayV1Beta1SpecServersTls(obj: GatewayV1Beta1SpecServe
     'privateKey': obj.privateKey,
     'serverCertificate': obj.serverCertificate,
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'tlsCertificates': obj.tlsCertificates?.map(y => toJson_GatewayV1Beta1SpecServersTlsTlsCertificates(y)),
     'verifyCertificateHash': obj.verifyCertificateHash?.map(y => y),
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
@@ -8509,6 +15511,8 @@ export function toJson_GatewayV1Beta1SpecServersTls(obj: GatewayV1Beta1SpecServe
 
 /**
  * Optional: Maximum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
  *
  * @schema GatewayV1Beta1SpecServersTlsMaxProtocolVersion
  */
@@ -8528,6 +15532,8 @@ export enum GatewayV1Beta1SpecServersTlsMaxProtocolVersion {
 /**
  * Optional: Minimum TLS protocol version.
  *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
  * @schema GatewayV1Beta1SpecServersTlsMinProtocolVersion
  */
 export enum GatewayV1Beta1SpecServersTlsMinProtocolVersion {
@@ -8544,6 +15550,10 @@ export enum GatewayV1Beta1SpecServersTlsMinProtocolVersion {
 }
 
 /**
+ * Optional: Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+ *
  * @schema GatewayV1Beta1SpecServersTlsMode
  */
 export enum GatewayV1Beta1SpecServersTlsMode {
@@ -8560,6 +15570,46 @@ export enum GatewayV1Beta1SpecServersTlsMode {
   /** OPTIONAL_MUTUAL */
   OPTIONAL_UNDERSCORE_MUTUAL = "OPTIONAL_MUTUAL",
 }
+
+/**
+ * @schema GatewayV1Beta1SpecServersTlsTlsCertificates
+ */
+export interface GatewayV1Beta1SpecServersTlsTlsCertificates {
+  /**
+   * @schema GatewayV1Beta1SpecServersTlsTlsCertificates#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewayV1Beta1SpecServersTlsTlsCertificates#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema GatewayV1Beta1SpecServersTlsTlsCertificates#serverCertificate
+   */
+  readonly serverCertificate?: string;
+}
+
+/**
+ * Converts an object of type 'GatewayV1Beta1SpecServersTlsTlsCertificates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GatewayV1Beta1SpecServersTlsTlsCertificates(obj: GatewayV1Beta1SpecServersTlsTlsCertificates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 
 /**
@@ -8735,6 +15785,8 @@ export function toJson_ProxyConfigSpecImage(obj: ProxyConfigSpecImage | undefine
  */
 export interface ProxyConfigSpecSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema ProxyConfigSpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -8765,7 +15817,7 @@ export class ServiceEntry extends ApiObject {
    * Returns the apiVersion and kind for "ServiceEntry"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'ServiceEntry',
   }
 
@@ -8776,7 +15828,7 @@ export class ServiceEntry extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: ServiceEntryProps = {}): any {
+  public static manifest(props: ServiceEntryProps): any {
     return {
       ...ServiceEntry.GVK,
       ...toJson_ServiceEntryProps(props),
@@ -8789,7 +15841,7 @@ export class ServiceEntry extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: ServiceEntryProps = {}) {
+  public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id, {
       ...ServiceEntry.GVK,
       ...props,
@@ -8823,7 +15875,7 @@ export interface ServiceEntryProps {
    *
    * @schema ServiceEntry#spec
    */
-  readonly spec?: ServiceEntrySpec;
+  readonly spec: ServiceEntrySpec;
 }
 
 /**
@@ -8873,9 +15925,13 @@ export interface ServiceEntrySpec {
    *
    * @schema ServiceEntrySpec#hosts
    */
-  readonly hosts?: string[];
+  readonly hosts: string[];
 
   /**
+   * Specify whether the service should be considered external to the mesh or part of the mesh.
+   *
+   * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+   *
    * @schema ServiceEntrySpec#location
    */
   readonly location?: ServiceEntrySpecLocation;
@@ -8890,11 +15946,15 @@ export interface ServiceEntrySpec {
   /**
    * Service resolution mode for the hosts.
    *
+   * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+   *
    * @schema ServiceEntrySpec#resolution
    */
   readonly resolution?: ServiceEntrySpecResolution;
 
   /**
+   * If specified, the proxy will verify that the server certificate's subject alternate name matches one of the specified values.
+   *
    * @schema ServiceEntrySpec#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -8934,6 +15994,8 @@ export function toJson_ServiceEntrySpec(obj: ServiceEntrySpec | undefined): Reco
  */
 export interface ServiceEntrySpecEndpoints {
   /**
+   * Address associated with the network endpoint without the port.
+   *
    * @schema ServiceEntrySpecEndpoints#address
    */
   readonly address?: string;
@@ -8953,6 +16015,8 @@ export interface ServiceEntrySpecEndpoints {
   readonly locality?: string;
 
   /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
    * @schema ServiceEntrySpecEndpoints#network
    */
   readonly network?: string;
@@ -8965,6 +16029,8 @@ export interface ServiceEntrySpecEndpoints {
   readonly ports?: { [key: string]: number };
 
   /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
    * @schema ServiceEntrySpecEndpoints#serviceAccount
    */
   readonly serviceAccount?: string;
@@ -8998,6 +16064,10 @@ export function toJson_ServiceEntrySpecEndpoints(obj: ServiceEntrySpecEndpoints 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specify whether the service should be considered external to the mesh or part of the mesh.
+ *
+ * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+ *
  * @schema ServiceEntrySpecLocation
  */
 export enum ServiceEntrySpecLocation {
@@ -9016,14 +16086,14 @@ export interface ServiceEntrySpecPorts {
    *
    * @schema ServiceEntrySpecPorts#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * A valid non-negative integer port number.
    *
    * @schema ServiceEntrySpecPorts#number
    */
-  readonly number?: number;
+  readonly number: number;
 
   /**
    * The protocol exposed on the port.
@@ -9033,6 +16103,8 @@ export interface ServiceEntrySpecPorts {
   readonly protocol?: string;
 
   /**
+   * The port number on the endpoint where the traffic will be received.
+   *
    * @schema ServiceEntrySpecPorts#targetPort
    */
   readonly targetPort?: number;
@@ -9058,6 +16130,8 @@ export function toJson_ServiceEntrySpecPorts(obj: ServiceEntrySpecPorts | undefi
 /**
  * Service resolution mode for the hosts.
  *
+ * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+ *
  * @schema ServiceEntrySpecResolution
  */
 export enum ServiceEntrySpecResolution {
@@ -9069,6 +16143,8 @@ export enum ServiceEntrySpecResolution {
   DNS = "DNS",
   /** DNS_ROUND_ROBIN */
   DNS_UNDERSCORE_ROUND_UNDERSCORE_ROBIN = "DNS_ROUND_ROBIN",
+  /** DYNAMIC_DNS */
+  DYNAMIC_UNDERSCORE_DNS = "DYNAMIC_DNS",
 }
 
 /**
@@ -9078,6 +16154,8 @@ export enum ServiceEntrySpecResolution {
  */
 export interface ServiceEntrySpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
    * @schema ServiceEntrySpecWorkloadSelector#labels
    */
   readonly labels?: { [key: string]: string };
@@ -9088,6 +16166,375 @@ export interface ServiceEntrySpecWorkloadSelector {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceEntrySpecWorkloadSelector(obj: ServiceEntrySpecWorkloadSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema ServiceEntryV1Alpha3
+ */
+export class ServiceEntryV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ServiceEntryV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'ServiceEntry',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ServiceEntryV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ServiceEntryV1Alpha3Props): any {
+    return {
+      ...ServiceEntryV1Alpha3.GVK,
+      ...toJson_ServiceEntryV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "ServiceEntryV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ServiceEntryV1Alpha3Props) {
+    super(scope, id, {
+      ...ServiceEntryV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ServiceEntryV1Alpha3.GVK,
+      ...toJson_ServiceEntryV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ServiceEntryV1Alpha3
+ */
+export interface ServiceEntryV1Alpha3Props {
+  /**
+   * @schema ServiceEntryV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting service registry. See more details at: https://istio.io/docs/reference/config/networking/service-entry.html
+   *
+   * @schema ServiceEntryV1Alpha3#spec
+   */
+  readonly spec: ServiceEntryV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'ServiceEntryV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntryV1Alpha3Props(obj: ServiceEntryV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ServiceEntryV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting service registry. See more details at: https://istio.io/docs/reference/config/networking/service-entry.html
+ *
+ * @schema ServiceEntryV1Alpha3Spec
+ */
+export interface ServiceEntryV1Alpha3Spec {
+  /**
+   * The virtual IP addresses associated with the service.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#addresses
+   */
+  readonly addresses?: string[];
+
+  /**
+   * One or more endpoints associated with the service.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#endpoints
+   */
+  readonly endpoints?: ServiceEntryV1Alpha3SpecEndpoints[];
+
+  /**
+   * A list of namespaces to which this service is exported.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#exportTo
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * The hosts associated with the ServiceEntry.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#hosts
+   */
+  readonly hosts: string[];
+
+  /**
+   * Specify whether the service should be considered external to the mesh or part of the mesh.
+   *
+   * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+   *
+   * @schema ServiceEntryV1Alpha3Spec#location
+   */
+  readonly location?: ServiceEntryV1Alpha3SpecLocation;
+
+  /**
+   * The ports associated with the external service.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#ports
+   */
+  readonly ports?: ServiceEntryV1Alpha3SpecPorts[];
+
+  /**
+   * Service resolution mode for the hosts.
+   *
+   * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+   *
+   * @schema ServiceEntryV1Alpha3Spec#resolution
+   */
+  readonly resolution?: ServiceEntryV1Alpha3SpecResolution;
+
+  /**
+   * If specified, the proxy will verify that the server certificate's subject alternate name matches one of the specified values.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+
+  /**
+   * Applicable only for MESH_INTERNAL services.
+   *
+   * @schema ServiceEntryV1Alpha3Spec#workloadSelector
+   */
+  readonly workloadSelector?: ServiceEntryV1Alpha3SpecWorkloadSelector;
+}
+
+/**
+ * Converts an object of type 'ServiceEntryV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntryV1Alpha3Spec(obj: ServiceEntryV1Alpha3Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addresses': obj.addresses?.map(y => y),
+    'endpoints': obj.endpoints?.map(y => toJson_ServiceEntryV1Alpha3SpecEndpoints(y)),
+    'exportTo': obj.exportTo?.map(y => y),
+    'hosts': obj.hosts?.map(y => y),
+    'location': obj.location,
+    'ports': obj.ports?.map(y => toJson_ServiceEntryV1Alpha3SpecPorts(y)),
+    'resolution': obj.resolution,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'workloadSelector': toJson_ServiceEntryV1Alpha3SpecWorkloadSelector(obj.workloadSelector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ServiceEntryV1Alpha3SpecEndpoints
+ */
+export interface ServiceEntryV1Alpha3SpecEndpoints {
+  /**
+   * Address associated with the network endpoint without the port.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#address
+   */
+  readonly address?: string;
+
+  /**
+   * One or more labels associated with the endpoint.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * The locality associated with the endpoint.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#locality
+   */
+  readonly locality?: string;
+
+  /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#network
+   */
+  readonly network?: string;
+
+  /**
+   * Set of ports associated with the endpoint.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#ports
+   */
+  readonly ports?: { [key: string]: number };
+
+  /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#serviceAccount
+   */
+  readonly serviceAccount?: string;
+
+  /**
+   * The load balancing weight associated with the endpoint.
+   *
+   * @schema ServiceEntryV1Alpha3SpecEndpoints#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'ServiceEntryV1Alpha3SpecEndpoints' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntryV1Alpha3SpecEndpoints(obj: ServiceEntryV1Alpha3SpecEndpoints | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'locality': obj.locality,
+    'network': obj.network,
+    'ports': ((obj.ports) === undefined) ? undefined : (Object.entries(obj.ports).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'serviceAccount': obj.serviceAccount,
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specify whether the service should be considered external to the mesh or part of the mesh.
+ *
+ * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+ *
+ * @schema ServiceEntryV1Alpha3SpecLocation
+ */
+export enum ServiceEntryV1Alpha3SpecLocation {
+  /** MESH_EXTERNAL */
+  MESH_UNDERSCORE_EXTERNAL = "MESH_EXTERNAL",
+  /** MESH_INTERNAL */
+  MESH_UNDERSCORE_INTERNAL = "MESH_INTERNAL",
+}
+
+/**
+ * @schema ServiceEntryV1Alpha3SpecPorts
+ */
+export interface ServiceEntryV1Alpha3SpecPorts {
+  /**
+   * Label assigned to the port.
+   *
+   * @schema ServiceEntryV1Alpha3SpecPorts#name
+   */
+  readonly name: string;
+
+  /**
+   * A valid non-negative integer port number.
+   *
+   * @schema ServiceEntryV1Alpha3SpecPorts#number
+   */
+  readonly number: number;
+
+  /**
+   * The protocol exposed on the port.
+   *
+   * @schema ServiceEntryV1Alpha3SpecPorts#protocol
+   */
+  readonly protocol?: string;
+
+  /**
+   * The port number on the endpoint where the traffic will be received.
+   *
+   * @schema ServiceEntryV1Alpha3SpecPorts#targetPort
+   */
+  readonly targetPort?: number;
+}
+
+/**
+ * Converts an object of type 'ServiceEntryV1Alpha3SpecPorts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntryV1Alpha3SpecPorts(obj: ServiceEntryV1Alpha3SpecPorts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'number': obj.number,
+    'protocol': obj.protocol,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Service resolution mode for the hosts.
+ *
+ * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+ *
+ * @schema ServiceEntryV1Alpha3SpecResolution
+ */
+export enum ServiceEntryV1Alpha3SpecResolution {
+  /** NONE */
+  NONE = "NONE",
+  /** STATIC */
+  STATIC = "STATIC",
+  /** DNS */
+  DNS = "DNS",
+  /** DNS_ROUND_ROBIN */
+  DNS_UNDERSCORE_ROUND_UNDERSCORE_ROBIN = "DNS_ROUND_ROBIN",
+  /** DYNAMIC_DNS */
+  DYNAMIC_UNDERSCORE_DNS = "DYNAMIC_DNS",
+}
+
+/**
+ * Applicable only for MESH_INTERNAL services.
+ *
+ * @schema ServiceEntryV1Alpha3SpecWorkloadSelector
+ */
+export interface ServiceEntryV1Alpha3SpecWorkloadSelector {
+  /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
+   * @schema ServiceEntryV1Alpha3SpecWorkloadSelector#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ServiceEntryV1Alpha3SpecWorkloadSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceEntryV1Alpha3SpecWorkloadSelector(obj: ServiceEntryV1Alpha3SpecWorkloadSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
@@ -9119,7 +16566,7 @@ export class ServiceEntryV1Beta1 extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: ServiceEntryV1Beta1Props = {}): any {
+  public static manifest(props: ServiceEntryV1Beta1Props): any {
     return {
       ...ServiceEntryV1Beta1.GVK,
       ...toJson_ServiceEntryV1Beta1Props(props),
@@ -9132,7 +16579,7 @@ export class ServiceEntryV1Beta1 extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: ServiceEntryV1Beta1Props = {}) {
+  public constructor(scope: Construct, id: string, props: ServiceEntryV1Beta1Props) {
     super(scope, id, {
       ...ServiceEntryV1Beta1.GVK,
       ...props,
@@ -9166,7 +16613,7 @@ export interface ServiceEntryV1Beta1Props {
    *
    * @schema ServiceEntryV1Beta1#spec
    */
-  readonly spec?: ServiceEntryV1Beta1Spec;
+  readonly spec: ServiceEntryV1Beta1Spec;
 }
 
 /**
@@ -9216,9 +16663,13 @@ export interface ServiceEntryV1Beta1Spec {
    *
    * @schema ServiceEntryV1Beta1Spec#hosts
    */
-  readonly hosts?: string[];
+  readonly hosts: string[];
 
   /**
+   * Specify whether the service should be considered external to the mesh or part of the mesh.
+   *
+   * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+   *
    * @schema ServiceEntryV1Beta1Spec#location
    */
   readonly location?: ServiceEntryV1Beta1SpecLocation;
@@ -9233,11 +16684,15 @@ export interface ServiceEntryV1Beta1Spec {
   /**
    * Service resolution mode for the hosts.
    *
+   * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+   *
    * @schema ServiceEntryV1Beta1Spec#resolution
    */
   readonly resolution?: ServiceEntryV1Beta1SpecResolution;
 
   /**
+   * If specified, the proxy will verify that the server certificate's subject alternate name matches one of the specified values.
+   *
    * @schema ServiceEntryV1Beta1Spec#subjectAltNames
    */
   readonly subjectAltNames?: string[];
@@ -9277,6 +16732,8 @@ export function toJson_ServiceEntryV1Beta1Spec(obj: ServiceEntryV1Beta1Spec | un
  */
 export interface ServiceEntryV1Beta1SpecEndpoints {
   /**
+   * Address associated with the network endpoint without the port.
+   *
    * @schema ServiceEntryV1Beta1SpecEndpoints#address
    */
   readonly address?: string;
@@ -9296,6 +16753,8 @@ export interface ServiceEntryV1Beta1SpecEndpoints {
   readonly locality?: string;
 
   /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
    * @schema ServiceEntryV1Beta1SpecEndpoints#network
    */
   readonly network?: string;
@@ -9308,6 +16767,8 @@ export interface ServiceEntryV1Beta1SpecEndpoints {
   readonly ports?: { [key: string]: number };
 
   /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
    * @schema ServiceEntryV1Beta1SpecEndpoints#serviceAccount
    */
   readonly serviceAccount?: string;
@@ -9341,6 +16802,10 @@ export function toJson_ServiceEntryV1Beta1SpecEndpoints(obj: ServiceEntryV1Beta1
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specify whether the service should be considered external to the mesh or part of the mesh.
+ *
+ * Valid Options: MESH_EXTERNAL, MESH_INTERNAL
+ *
  * @schema ServiceEntryV1Beta1SpecLocation
  */
 export enum ServiceEntryV1Beta1SpecLocation {
@@ -9359,14 +16824,14 @@ export interface ServiceEntryV1Beta1SpecPorts {
    *
    * @schema ServiceEntryV1Beta1SpecPorts#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * A valid non-negative integer port number.
    *
    * @schema ServiceEntryV1Beta1SpecPorts#number
    */
-  readonly number?: number;
+  readonly number: number;
 
   /**
    * The protocol exposed on the port.
@@ -9376,6 +16841,8 @@ export interface ServiceEntryV1Beta1SpecPorts {
   readonly protocol?: string;
 
   /**
+   * The port number on the endpoint where the traffic will be received.
+   *
    * @schema ServiceEntryV1Beta1SpecPorts#targetPort
    */
   readonly targetPort?: number;
@@ -9401,6 +16868,8 @@ export function toJson_ServiceEntryV1Beta1SpecPorts(obj: ServiceEntryV1Beta1Spec
 /**
  * Service resolution mode for the hosts.
  *
+ * Valid Options: NONE, STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+ *
  * @schema ServiceEntryV1Beta1SpecResolution
  */
 export enum ServiceEntryV1Beta1SpecResolution {
@@ -9412,6 +16881,8 @@ export enum ServiceEntryV1Beta1SpecResolution {
   DNS = "DNS",
   /** DNS_ROUND_ROBIN */
   DNS_UNDERSCORE_ROUND_UNDERSCORE_ROBIN = "DNS_ROUND_ROBIN",
+  /** DYNAMIC_DNS */
+  DYNAMIC_UNDERSCORE_DNS = "DYNAMIC_DNS",
 }
 
 /**
@@ -9421,6 +16892,8 @@ export enum ServiceEntryV1Beta1SpecResolution {
  */
 export interface ServiceEntryV1Beta1SpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
    * @schema ServiceEntryV1Beta1SpecWorkloadSelector#labels
    */
   readonly labels?: { [key: string]: string };
@@ -9451,7 +16924,7 @@ export class Sidecar extends ApiObject {
    * Returns the apiVersion and kind for "Sidecar"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'Sidecar',
   }
 
@@ -9534,23 +17007,36 @@ export function toJson_SidecarProps(obj: SidecarProps | undefined): Record<strin
  */
 export interface SidecarSpec {
   /**
+   * Egress specifies the configuration of the sidecar for processing outbound traffic from the attached workload instance to other services in the mesh.
+   *
    * @schema SidecarSpec#egress
    */
   readonly egress?: SidecarSpecEgress[];
 
   /**
+   * Settings controlling the volume of connections Envoy will accept from the network.
+   *
+   * @schema SidecarSpec#inboundConnectionPool
+   */
+  readonly inboundConnectionPool?: SidecarSpecInboundConnectionPool;
+
+  /**
+   * Ingress specifies the configuration of the sidecar for processing inbound traffic to the attached workload instance.
+   *
    * @schema SidecarSpec#ingress
    */
   readonly ingress?: SidecarSpecIngress[];
 
   /**
-   * Configuration for the outbound traffic policy.
+   * Set the default behavior of the sidecar for handling outbound traffic from the application.
    *
    * @schema SidecarSpec#outboundTrafficPolicy
    */
   readonly outboundTrafficPolicy?: SidecarSpecOutboundTrafficPolicy;
 
   /**
+   * Criteria used to select the specific set of pods/VMs on which this `Sidecar` configuration should be applied.
+   *
    * @schema SidecarSpec#workloadSelector
    */
   readonly workloadSelector?: SidecarSpecWorkloadSelector;
@@ -9564,6 +17050,7 @@ export function toJson_SidecarSpec(obj: SidecarSpec | undefined): Record<string,
   if (obj === undefined) { return undefined; }
   const result = {
     'egress': obj.egress?.map(y => toJson_SidecarSpecEgress(y)),
+    'inboundConnectionPool': toJson_SidecarSpecInboundConnectionPool(obj.inboundConnectionPool),
     'ingress': obj.ingress?.map(y => toJson_SidecarSpecIngress(y)),
     'outboundTrafficPolicy': toJson_SidecarSpecOutboundTrafficPolicy(obj.outboundTrafficPolicy),
     'workloadSelector': toJson_SidecarSpecWorkloadSelector(obj.workloadSelector),
@@ -9578,19 +17065,27 @@ export function toJson_SidecarSpec(obj: SidecarSpec | undefined): Record<string,
  */
 export interface SidecarSpecEgress {
   /**
+   * The IP(IPv4 or IPv6) or the Unix domain socket to which the listener should be bound to.
+   *
    * @schema SidecarSpecEgress#bind
    */
   readonly bind?: string;
 
   /**
+   * When the bind address is an IP, the captureMode option dictates how traffic to the listener is expected to be captured (or not).
+   *
+   * Valid Options: DEFAULT, IPTABLES, NONE
+   *
    * @schema SidecarSpecEgress#captureMode
    */
   readonly captureMode?: SidecarSpecEgressCaptureMode;
 
   /**
+   * One or more service hosts exposed by the listener in `namespace/dnsName` format.
+   *
    * @schema SidecarSpecEgress#hosts
    */
-  readonly hosts?: string[];
+  readonly hosts: string[];
 
   /**
    * The port associated with the listener.
@@ -9618,6 +17113,42 @@ export function toJson_SidecarSpecEgress(obj: SidecarSpecEgress | undefined): Re
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Settings controlling the volume of connections Envoy will accept from the network.
+ *
+ * @schema SidecarSpecInboundConnectionPool
+ */
+export interface SidecarSpecInboundConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema SidecarSpecInboundConnectionPool#http
+   */
+  readonly http?: SidecarSpecInboundConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema SidecarSpecInboundConnectionPool#tcp
+   */
+  readonly tcp?: SidecarSpecInboundConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecInboundConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecInboundConnectionPool(obj: SidecarSpecInboundConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_SidecarSpecInboundConnectionPoolHttp(obj.http),
+    'tcp': toJson_SidecarSpecInboundConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema SidecarSpecIngress
  */
 export interface SidecarSpecIngress {
@@ -9629,11 +17160,24 @@ export interface SidecarSpecIngress {
   readonly bind?: string;
 
   /**
+   * The captureMode option dictates how traffic to the listener is expected to be captured (or not).
+   *
+   * Valid Options: DEFAULT, IPTABLES, NONE
+   *
    * @schema SidecarSpecIngress#captureMode
    */
   readonly captureMode?: SidecarSpecIngressCaptureMode;
 
   /**
+   * Settings controlling the volume of connections Envoy will accept from the network.
+   *
+   * @schema SidecarSpecIngress#connectionPool
+   */
+  readonly connectionPool?: SidecarSpecIngressConnectionPool;
+
+  /**
+   * The IP endpoint or Unix domain socket to which traffic should be forwarded to.
+   *
    * @schema SidecarSpecIngress#defaultEndpoint
    */
   readonly defaultEndpoint?: string;
@@ -9643,9 +17187,11 @@ export interface SidecarSpecIngress {
    *
    * @schema SidecarSpecIngress#port
    */
-  readonly port?: SidecarSpecIngressPort;
+  readonly port: SidecarSpecIngressPort;
 
   /**
+   * Set of TLS related options that will enable TLS termination on the sidecar for requests originating from outside the mesh.
+   *
    * @schema SidecarSpecIngress#tls
    */
   readonly tls?: SidecarSpecIngressTls;
@@ -9660,6 +17206,7 @@ export function toJson_SidecarSpecIngress(obj: SidecarSpecIngress | undefined): 
   const result = {
     'bind': obj.bind,
     'captureMode': obj.captureMode,
+    'connectionPool': toJson_SidecarSpecIngressConnectionPool(obj.connectionPool),
     'defaultEndpoint': obj.defaultEndpoint,
     'port': toJson_SidecarSpecIngressPort(obj.port),
     'tls': toJson_SidecarSpecIngressTls(obj.tls),
@@ -9670,7 +17217,7 @@ export function toJson_SidecarSpecIngress(obj: SidecarSpecIngress | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Configuration for the outbound traffic policy.
+ * Set the default behavior of the sidecar for handling outbound traffic from the application.
  *
  * @schema SidecarSpecOutboundTrafficPolicy
  */
@@ -9681,6 +17228,10 @@ export interface SidecarSpecOutboundTrafficPolicy {
   readonly egressProxy?: SidecarSpecOutboundTrafficPolicyEgressProxy;
 
   /**
+   *
+   *
+   * Valid Options: REGISTRY_ONLY, ALLOW_ANY
+   *
    * @schema SidecarSpecOutboundTrafficPolicy#mode
    */
   readonly mode?: SidecarSpecOutboundTrafficPolicyMode;
@@ -9702,10 +17253,14 @@ export function toJson_SidecarSpecOutboundTrafficPolicy(obj: SidecarSpecOutbound
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Criteria used to select the specific set of pods/VMs on which this `Sidecar` configuration should be applied.
+ *
  * @schema SidecarSpecWorkloadSelector
  */
 export interface SidecarSpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
    * @schema SidecarSpecWorkloadSelector#labels
    */
   readonly labels?: { [key: string]: string };
@@ -9726,6 +17281,10 @@ export function toJson_SidecarSpecWorkloadSelector(obj: SidecarSpecWorkloadSelec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * When the bind address is an IP, the captureMode option dictates how traffic to the listener is expected to be captured (or not).
+ *
+ * Valid Options: DEFAULT, IPTABLES, NONE
+ *
  * @schema SidecarSpecEgressCaptureMode
  */
 export enum SidecarSpecEgressCaptureMode {
@@ -9788,6 +17347,156 @@ export function toJson_SidecarSpecEgressPort(obj: SidecarSpecEgressPort | undefi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * HTTP connection pool settings.
+ *
+ * @schema SidecarSpecInboundConnectionPoolHttp
+ */
+export interface SidecarSpecInboundConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: SidecarSpecInboundConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema SidecarSpecInboundConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecInboundConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecInboundConnectionPoolHttp(obj: SidecarSpecInboundConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema SidecarSpecInboundConnectionPoolTcp
+ */
+export interface SidecarSpecInboundConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: SidecarSpecInboundConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecInboundConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecInboundConnectionPoolTcp(obj: SidecarSpecInboundConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_SidecarSpecInboundConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The captureMode option dictates how traffic to the listener is expected to be captured (or not).
+ *
+ * Valid Options: DEFAULT, IPTABLES, NONE
+ *
  * @schema SidecarSpecIngressCaptureMode
  */
 export enum SidecarSpecIngressCaptureMode {
@@ -9798,6 +17507,42 @@ export enum SidecarSpecIngressCaptureMode {
   /** NONE */
   NONE = "NONE",
 }
+
+/**
+ * Settings controlling the volume of connections Envoy will accept from the network.
+ *
+ * @schema SidecarSpecIngressConnectionPool
+ */
+export interface SidecarSpecIngressConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema SidecarSpecIngressConnectionPool#http
+   */
+  readonly http?: SidecarSpecIngressConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema SidecarSpecIngressConnectionPool#tcp
+   */
+  readonly tcp?: SidecarSpecIngressConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecIngressConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecIngressConnectionPool(obj: SidecarSpecIngressConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_SidecarSpecIngressConnectionPoolHttp(obj.http),
+    'tcp': toJson_SidecarSpecIngressConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * The port associated with the listener.
@@ -9850,15 +17595,31 @@ export function toJson_SidecarSpecIngressPort(obj: SidecarSpecIngressPort | unde
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Set of TLS related options that will enable TLS termination on the sidecar for requests originating from outside the mesh.
+ *
  * @schema SidecarSpecIngressTls
  */
 export interface SidecarSpecIngressTls {
+  /**
+   * For mutual TLS, the name of the secret or the configmap that holds CA certificates.
+   *
+   * @schema SidecarSpecIngressTls#caCertCredentialName
+   */
+  readonly caCertCredentialName?: string;
+
   /**
    * REQUIRED if mode is `MUTUAL` or `OPTIONAL_MUTUAL`.
    *
    * @schema SidecarSpecIngressTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented client side certificate.
+   *
+   * @schema SidecarSpecIngressTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * Optional: If specified, only support the specified cipher list.
@@ -9868,17 +17629,30 @@ export interface SidecarSpecIngressTls {
   readonly cipherSuites?: string[];
 
   /**
+   * For gateways running on Kubernetes, the name of the secret that holds the TLS certs including the CA certificates.
+   *
    * @schema SidecarSpecIngressTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * Same as CredentialName but for multiple certificates.
+   *
+   * @schema SidecarSpecIngressTls#credentialNames
+   */
+  readonly credentialNames?: string[];
+
+  /**
+   * If set to true, the load balancer will send a 301 redirect for all http connections, asking the clients to use HTTPS.
+   *
    * @schema SidecarSpecIngressTls#httpsRedirect
    */
   readonly httpsRedirect?: boolean;
 
   /**
    * Optional: Maximum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
    *
    * @schema SidecarSpecIngressTls#maxProtocolVersion
    */
@@ -9887,11 +17661,17 @@ export interface SidecarSpecIngressTls {
   /**
    * Optional: Minimum TLS protocol version.
    *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
    * @schema SidecarSpecIngressTls#minProtocolVersion
    */
   readonly minProtocolVersion?: SidecarSpecIngressTlsMinProtocolVersion;
 
   /**
+   * Optional: Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+   *
    * @schema SidecarSpecIngressTls#mode
    */
   readonly mode?: SidecarSpecIngressTlsMode;
@@ -9911,16 +17691,29 @@ export interface SidecarSpecIngressTls {
   readonly serverCertificate?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate presented by the client.
+   *
    * @schema SidecarSpecIngressTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
 
   /**
+   * Only one of `server_certificate`, `private_key` or `credential_name` or `credential_names` or `tls_certificates` should be specified.
+   *
+   * @schema SidecarSpecIngressTls#tlsCertificates
+   */
+  readonly tlsCertificates?: SidecarSpecIngressTlsTlsCertificates[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes of the authorized client certificates.
+   *
    * @schema SidecarSpecIngressTls#verifyCertificateHash
    */
   readonly verifyCertificateHash?: string[];
 
   /**
+   * An optional list of base64-encoded SHA-256 hashes of the SPKIs of authorized client certificates.
+   *
    * @schema SidecarSpecIngressTls#verifyCertificateSpki
    */
   readonly verifyCertificateSpki?: string[];
@@ -9933,9 +17726,12 @@ export interface SidecarSpecIngressTls {
 export function toJson_SidecarSpecIngressTls(obj: SidecarSpecIngressTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'caCertCredentialName': obj.caCertCredentialName,
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'cipherSuites': obj.cipherSuites?.map(y => y),
     'credentialName': obj.credentialName,
+    'credentialNames': obj.credentialNames?.map(y => y),
     'httpsRedirect': obj.httpsRedirect,
     'maxProtocolVersion': obj.maxProtocolVersion,
     'minProtocolVersion': obj.minProtocolVersion,
@@ -9943,6 +17739,7 @@ export function toJson_SidecarSpecIngressTls(obj: SidecarSpecIngressTls | undefi
     'privateKey': obj.privateKey,
     'serverCertificate': obj.serverCertificate,
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'tlsCertificates': obj.tlsCertificates?.map(y => toJson_SidecarSpecIngressTlsTlsCertificates(y)),
     'verifyCertificateHash': obj.verifyCertificateHash?.map(y => y),
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
@@ -9960,7 +17757,7 @@ export interface SidecarSpecOutboundTrafficPolicyEgressProxy {
    *
    * @schema SidecarSpecOutboundTrafficPolicyEgressProxy#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -9994,6 +17791,10 @@ export function toJson_SidecarSpecOutboundTrafficPolicyEgressProxy(obj: SidecarS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: REGISTRY_ONLY, ALLOW_ANY
+ *
  * @schema SidecarSpecOutboundTrafficPolicyMode
  */
 export enum SidecarSpecOutboundTrafficPolicyMode {
@@ -10004,7 +17805,215 @@ export enum SidecarSpecOutboundTrafficPolicyMode {
 }
 
 /**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema SidecarSpecInboundConnectionPoolHttpH2UpgradePolicy
+ */
+export enum SidecarSpecInboundConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema SidecarSpecInboundConnectionPoolTcpTcpKeepalive
+ */
+export interface SidecarSpecInboundConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema SidecarSpecInboundConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecInboundConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecInboundConnectionPoolTcpTcpKeepalive(obj: SidecarSpecInboundConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema SidecarSpecIngressConnectionPoolHttp
+ */
+export interface SidecarSpecIngressConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: SidecarSpecIngressConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema SidecarSpecIngressConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecIngressConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecIngressConnectionPoolHttp(obj: SidecarSpecIngressConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema SidecarSpecIngressConnectionPoolTcp
+ */
+export interface SidecarSpecIngressConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: SidecarSpecIngressConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecIngressConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecIngressConnectionPoolTcp(obj: SidecarSpecIngressConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_SidecarSpecIngressConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Optional: Maximum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
  *
  * @schema SidecarSpecIngressTlsMaxProtocolVersion
  */
@@ -10024,6 +18033,8 @@ export enum SidecarSpecIngressTlsMaxProtocolVersion {
 /**
  * Optional: Minimum TLS protocol version.
  *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
  * @schema SidecarSpecIngressTlsMinProtocolVersion
  */
 export enum SidecarSpecIngressTlsMinProtocolVersion {
@@ -10040,6 +18051,10 @@ export enum SidecarSpecIngressTlsMinProtocolVersion {
 }
 
 /**
+ * Optional: Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+ *
  * @schema SidecarSpecIngressTlsMode
  */
 export enum SidecarSpecIngressTlsMode {
@@ -10056,6 +18071,46 @@ export enum SidecarSpecIngressTlsMode {
   /** OPTIONAL_MUTUAL */
   OPTIONAL_UNDERSCORE_MUTUAL = "OPTIONAL_MUTUAL",
 }
+
+/**
+ * @schema SidecarSpecIngressTlsTlsCertificates
+ */
+export interface SidecarSpecIngressTlsTlsCertificates {
+  /**
+   * @schema SidecarSpecIngressTlsTlsCertificates#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarSpecIngressTlsTlsCertificates#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarSpecIngressTlsTlsCertificates#serverCertificate
+   */
+  readonly serverCertificate?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecIngressTlsTlsCertificates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecIngressTlsTlsCertificates(obj: SidecarSpecIngressTlsTlsCertificates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Specifies the port on the host that is being addressed.
@@ -10077,6 +18132,1351 @@ export function toJson_SidecarSpecOutboundTrafficPolicyEgressProxyPort(obj: Side
   if (obj === undefined) { return undefined; }
   const result = {
     'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema SidecarSpecIngressConnectionPoolHttpH2UpgradePolicy
+ */
+export enum SidecarSpecIngressConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema SidecarSpecIngressConnectionPoolTcpTcpKeepalive
+ */
+export interface SidecarSpecIngressConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema SidecarSpecIngressConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarSpecIngressConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarSpecIngressConnectionPoolTcpTcpKeepalive(obj: SidecarSpecIngressConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema SidecarV1Alpha3
+ */
+export class SidecarV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "SidecarV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'Sidecar',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "SidecarV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: SidecarV1Alpha3Props = {}): any {
+    return {
+      ...SidecarV1Alpha3.GVK,
+      ...toJson_SidecarV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "SidecarV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: SidecarV1Alpha3Props = {}) {
+    super(scope, id, {
+      ...SidecarV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...SidecarV1Alpha3.GVK,
+      ...toJson_SidecarV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema SidecarV1Alpha3
+ */
+export interface SidecarV1Alpha3Props {
+  /**
+   * @schema SidecarV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting network reachability of a sidecar. See more details at: https://istio.io/docs/reference/config/networking/sidecar.html
+   *
+   * @schema SidecarV1Alpha3#spec
+   */
+  readonly spec?: SidecarV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3Props(obj: SidecarV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_SidecarV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting network reachability of a sidecar. See more details at: https://istio.io/docs/reference/config/networking/sidecar.html
+ *
+ * @schema SidecarV1Alpha3Spec
+ */
+export interface SidecarV1Alpha3Spec {
+  /**
+   * Egress specifies the configuration of the sidecar for processing outbound traffic from the attached workload instance to other services in the mesh.
+   *
+   * @schema SidecarV1Alpha3Spec#egress
+   */
+  readonly egress?: SidecarV1Alpha3SpecEgress[];
+
+  /**
+   * Settings controlling the volume of connections Envoy will accept from the network.
+   *
+   * @schema SidecarV1Alpha3Spec#inboundConnectionPool
+   */
+  readonly inboundConnectionPool?: SidecarV1Alpha3SpecInboundConnectionPool;
+
+  /**
+   * Ingress specifies the configuration of the sidecar for processing inbound traffic to the attached workload instance.
+   *
+   * @schema SidecarV1Alpha3Spec#ingress
+   */
+  readonly ingress?: SidecarV1Alpha3SpecIngress[];
+
+  /**
+   * Set the default behavior of the sidecar for handling outbound traffic from the application.
+   *
+   * @schema SidecarV1Alpha3Spec#outboundTrafficPolicy
+   */
+  readonly outboundTrafficPolicy?: SidecarV1Alpha3SpecOutboundTrafficPolicy;
+
+  /**
+   * Criteria used to select the specific set of pods/VMs on which this `Sidecar` configuration should be applied.
+   *
+   * @schema SidecarV1Alpha3Spec#workloadSelector
+   */
+  readonly workloadSelector?: SidecarV1Alpha3SpecWorkloadSelector;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3Spec(obj: SidecarV1Alpha3Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'egress': obj.egress?.map(y => toJson_SidecarV1Alpha3SpecEgress(y)),
+    'inboundConnectionPool': toJson_SidecarV1Alpha3SpecInboundConnectionPool(obj.inboundConnectionPool),
+    'ingress': obj.ingress?.map(y => toJson_SidecarV1Alpha3SpecIngress(y)),
+    'outboundTrafficPolicy': toJson_SidecarV1Alpha3SpecOutboundTrafficPolicy(obj.outboundTrafficPolicy),
+    'workloadSelector': toJson_SidecarV1Alpha3SpecWorkloadSelector(obj.workloadSelector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema SidecarV1Alpha3SpecEgress
+ */
+export interface SidecarV1Alpha3SpecEgress {
+  /**
+   * The IP(IPv4 or IPv6) or the Unix domain socket to which the listener should be bound to.
+   *
+   * @schema SidecarV1Alpha3SpecEgress#bind
+   */
+  readonly bind?: string;
+
+  /**
+   * When the bind address is an IP, the captureMode option dictates how traffic to the listener is expected to be captured (or not).
+   *
+   * Valid Options: DEFAULT, IPTABLES, NONE
+   *
+   * @schema SidecarV1Alpha3SpecEgress#captureMode
+   */
+  readonly captureMode?: SidecarV1Alpha3SpecEgressCaptureMode;
+
+  /**
+   * One or more service hosts exposed by the listener in `namespace/dnsName` format.
+   *
+   * @schema SidecarV1Alpha3SpecEgress#hosts
+   */
+  readonly hosts: string[];
+
+  /**
+   * The port associated with the listener.
+   *
+   * @schema SidecarV1Alpha3SpecEgress#port
+   */
+  readonly port?: SidecarV1Alpha3SpecEgressPort;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecEgress' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecEgress(obj: SidecarV1Alpha3SpecEgress | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bind': obj.bind,
+    'captureMode': obj.captureMode,
+    'hosts': obj.hosts?.map(y => y),
+    'port': toJson_SidecarV1Alpha3SpecEgressPort(obj.port),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings controlling the volume of connections Envoy will accept from the network.
+ *
+ * @schema SidecarV1Alpha3SpecInboundConnectionPool
+ */
+export interface SidecarV1Alpha3SpecInboundConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPool#http
+   */
+  readonly http?: SidecarV1Alpha3SpecInboundConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPool#tcp
+   */
+  readonly tcp?: SidecarV1Alpha3SpecInboundConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecInboundConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecInboundConnectionPool(obj: SidecarV1Alpha3SpecInboundConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_SidecarV1Alpha3SpecInboundConnectionPoolHttp(obj.http),
+    'tcp': toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema SidecarV1Alpha3SpecIngress
+ */
+export interface SidecarV1Alpha3SpecIngress {
+  /**
+   * The IP(IPv4 or IPv6) to which the listener should be bound.
+   *
+   * @schema SidecarV1Alpha3SpecIngress#bind
+   */
+  readonly bind?: string;
+
+  /**
+   * The captureMode option dictates how traffic to the listener is expected to be captured (or not).
+   *
+   * Valid Options: DEFAULT, IPTABLES, NONE
+   *
+   * @schema SidecarV1Alpha3SpecIngress#captureMode
+   */
+  readonly captureMode?: SidecarV1Alpha3SpecIngressCaptureMode;
+
+  /**
+   * Settings controlling the volume of connections Envoy will accept from the network.
+   *
+   * @schema SidecarV1Alpha3SpecIngress#connectionPool
+   */
+  readonly connectionPool?: SidecarV1Alpha3SpecIngressConnectionPool;
+
+  /**
+   * The IP endpoint or Unix domain socket to which traffic should be forwarded to.
+   *
+   * @schema SidecarV1Alpha3SpecIngress#defaultEndpoint
+   */
+  readonly defaultEndpoint?: string;
+
+  /**
+   * The port associated with the listener.
+   *
+   * @schema SidecarV1Alpha3SpecIngress#port
+   */
+  readonly port: SidecarV1Alpha3SpecIngressPort;
+
+  /**
+   * Set of TLS related options that will enable TLS termination on the sidecar for requests originating from outside the mesh.
+   *
+   * @schema SidecarV1Alpha3SpecIngress#tls
+   */
+  readonly tls?: SidecarV1Alpha3SpecIngressTls;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngress' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngress(obj: SidecarV1Alpha3SpecIngress | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bind': obj.bind,
+    'captureMode': obj.captureMode,
+    'connectionPool': toJson_SidecarV1Alpha3SpecIngressConnectionPool(obj.connectionPool),
+    'defaultEndpoint': obj.defaultEndpoint,
+    'port': toJson_SidecarV1Alpha3SpecIngressPort(obj.port),
+    'tls': toJson_SidecarV1Alpha3SpecIngressTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Set the default behavior of the sidecar for handling outbound traffic from the application.
+ *
+ * @schema SidecarV1Alpha3SpecOutboundTrafficPolicy
+ */
+export interface SidecarV1Alpha3SpecOutboundTrafficPolicy {
+  /**
+   * @schema SidecarV1Alpha3SpecOutboundTrafficPolicy#egressProxy
+   */
+  readonly egressProxy?: SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy;
+
+  /**
+   *
+   *
+   * Valid Options: REGISTRY_ONLY, ALLOW_ANY
+   *
+   * @schema SidecarV1Alpha3SpecOutboundTrafficPolicy#mode
+   */
+  readonly mode?: SidecarV1Alpha3SpecOutboundTrafficPolicyMode;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecOutboundTrafficPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecOutboundTrafficPolicy(obj: SidecarV1Alpha3SpecOutboundTrafficPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'egressProxy': toJson_SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy(obj.egressProxy),
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Criteria used to select the specific set of pods/VMs on which this `Sidecar` configuration should be applied.
+ *
+ * @schema SidecarV1Alpha3SpecWorkloadSelector
+ */
+export interface SidecarV1Alpha3SpecWorkloadSelector {
+  /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
+   * @schema SidecarV1Alpha3SpecWorkloadSelector#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecWorkloadSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecWorkloadSelector(obj: SidecarV1Alpha3SpecWorkloadSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * When the bind address is an IP, the captureMode option dictates how traffic to the listener is expected to be captured (or not).
+ *
+ * Valid Options: DEFAULT, IPTABLES, NONE
+ *
+ * @schema SidecarV1Alpha3SpecEgressCaptureMode
+ */
+export enum SidecarV1Alpha3SpecEgressCaptureMode {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** IPTABLES */
+  IPTABLES = "IPTABLES",
+  /** NONE */
+  NONE = "NONE",
+}
+
+/**
+ * The port associated with the listener.
+ *
+ * @schema SidecarV1Alpha3SpecEgressPort
+ */
+export interface SidecarV1Alpha3SpecEgressPort {
+  /**
+   * Label assigned to the port.
+   *
+   * @schema SidecarV1Alpha3SpecEgressPort#name
+   */
+  readonly name?: string;
+
+  /**
+   * A valid non-negative integer port number.
+   *
+   * @schema SidecarV1Alpha3SpecEgressPort#number
+   */
+  readonly number?: number;
+
+  /**
+   * The protocol exposed on the port.
+   *
+   * @schema SidecarV1Alpha3SpecEgressPort#protocol
+   */
+  readonly protocol?: string;
+
+  /**
+   * @schema SidecarV1Alpha3SpecEgressPort#targetPort
+   */
+  readonly targetPort?: number;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecEgressPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecEgressPort(obj: SidecarV1Alpha3SpecEgressPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'number': obj.number,
+    'protocol': obj.protocol,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp
+ */
+export interface SidecarV1Alpha3SpecInboundConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: SidecarV1Alpha3SpecInboundConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecInboundConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecInboundConnectionPoolHttp(obj: SidecarV1Alpha3SpecInboundConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcp
+ */
+export interface SidecarV1Alpha3SpecInboundConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecInboundConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcp(obj: SidecarV1Alpha3SpecInboundConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The captureMode option dictates how traffic to the listener is expected to be captured (or not).
+ *
+ * Valid Options: DEFAULT, IPTABLES, NONE
+ *
+ * @schema SidecarV1Alpha3SpecIngressCaptureMode
+ */
+export enum SidecarV1Alpha3SpecIngressCaptureMode {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** IPTABLES */
+  IPTABLES = "IPTABLES",
+  /** NONE */
+  NONE = "NONE",
+}
+
+/**
+ * Settings controlling the volume of connections Envoy will accept from the network.
+ *
+ * @schema SidecarV1Alpha3SpecIngressConnectionPool
+ */
+export interface SidecarV1Alpha3SpecIngressConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPool#http
+   */
+  readonly http?: SidecarV1Alpha3SpecIngressConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPool#tcp
+   */
+  readonly tcp?: SidecarV1Alpha3SpecIngressConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressConnectionPool(obj: SidecarV1Alpha3SpecIngressConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_SidecarV1Alpha3SpecIngressConnectionPoolHttp(obj.http),
+    'tcp': toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The port associated with the listener.
+ *
+ * @schema SidecarV1Alpha3SpecIngressPort
+ */
+export interface SidecarV1Alpha3SpecIngressPort {
+  /**
+   * Label assigned to the port.
+   *
+   * @schema SidecarV1Alpha3SpecIngressPort#name
+   */
+  readonly name?: string;
+
+  /**
+   * A valid non-negative integer port number.
+   *
+   * @schema SidecarV1Alpha3SpecIngressPort#number
+   */
+  readonly number?: number;
+
+  /**
+   * The protocol exposed on the port.
+   *
+   * @schema SidecarV1Alpha3SpecIngressPort#protocol
+   */
+  readonly protocol?: string;
+
+  /**
+   * @schema SidecarV1Alpha3SpecIngressPort#targetPort
+   */
+  readonly targetPort?: number;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressPort(obj: SidecarV1Alpha3SpecIngressPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'number': obj.number,
+    'protocol': obj.protocol,
+    'targetPort': obj.targetPort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Set of TLS related options that will enable TLS termination on the sidecar for requests originating from outside the mesh.
+ *
+ * @schema SidecarV1Alpha3SpecIngressTls
+ */
+export interface SidecarV1Alpha3SpecIngressTls {
+  /**
+   * For mutual TLS, the name of the secret or the configmap that holds CA certificates.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#caCertCredentialName
+   */
+  readonly caCertCredentialName?: string;
+
+  /**
+   * REQUIRED if mode is `MUTUAL` or `OPTIONAL_MUTUAL`.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented client side certificate.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#caCrl
+   */
+  readonly caCrl?: string;
+
+  /**
+   * Optional: If specified, only support the specified cipher list.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#cipherSuites
+   */
+  readonly cipherSuites?: string[];
+
+  /**
+   * For gateways running on Kubernetes, the name of the secret that holds the TLS certs including the CA certificates.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#credentialName
+   */
+  readonly credentialName?: string;
+
+  /**
+   * Same as CredentialName but for multiple certificates.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#credentialNames
+   */
+  readonly credentialNames?: string[];
+
+  /**
+   * If set to true, the load balancer will send a 301 redirect for all http connections, asking the clients to use HTTPS.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#httpsRedirect
+   */
+  readonly httpsRedirect?: boolean;
+
+  /**
+   * Optional: Maximum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#maxProtocolVersion
+   */
+  readonly maxProtocolVersion?: SidecarV1Alpha3SpecIngressTlsMaxProtocolVersion;
+
+  /**
+   * Optional: Minimum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#minProtocolVersion
+   */
+  readonly minProtocolVersion?: SidecarV1Alpha3SpecIngressTlsMinProtocolVersion;
+
+  /**
+   * Optional: Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#mode
+   */
+  readonly mode?: SidecarV1Alpha3SpecIngressTlsMode;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#serverCertificate
+   */
+  readonly serverCertificate?: string;
+
+  /**
+   * A list of alternate names to verify the subject identity in the certificate presented by the client.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#subjectAltNames
+   */
+  readonly subjectAltNames?: string[];
+
+  /**
+   * Only one of `server_certificate`, `private_key` or `credential_name` or `credential_names` or `tls_certificates` should be specified.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#tlsCertificates
+   */
+  readonly tlsCertificates?: SidecarV1Alpha3SpecIngressTlsTlsCertificates[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes of the authorized client certificates.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#verifyCertificateHash
+   */
+  readonly verifyCertificateHash?: string[];
+
+  /**
+   * An optional list of base64-encoded SHA-256 hashes of the SPKIs of authorized client certificates.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTls#verifyCertificateSpki
+   */
+  readonly verifyCertificateSpki?: string[];
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressTls(obj: SidecarV1Alpha3SpecIngressTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertCredentialName': obj.caCertCredentialName,
+    'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
+    'cipherSuites': obj.cipherSuites?.map(y => y),
+    'credentialName': obj.credentialName,
+    'credentialNames': obj.credentialNames?.map(y => y),
+    'httpsRedirect': obj.httpsRedirect,
+    'maxProtocolVersion': obj.maxProtocolVersion,
+    'minProtocolVersion': obj.minProtocolVersion,
+    'mode': obj.mode,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+    'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'tlsCertificates': obj.tlsCertificates?.map(y => toJson_SidecarV1Alpha3SpecIngressTlsTlsCertificates(y)),
+    'verifyCertificateHash': obj.verifyCertificateHash?.map(y => y),
+    'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy
+ */
+export interface SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy {
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy#host
+   */
+  readonly host: string;
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy#port
+   */
+  readonly port?: SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort;
+
+  /**
+   * The name of a subset within the service.
+   *
+   * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy#subset
+   */
+  readonly subset?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy(obj: SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': toJson_SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort(obj.port),
+    'subset': obj.subset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ *
+ *
+ * Valid Options: REGISTRY_ONLY, ALLOW_ANY
+ *
+ * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyMode
+ */
+export enum SidecarV1Alpha3SpecOutboundTrafficPolicyMode {
+  /** REGISTRY_ONLY */
+  REGISTRY_UNDERSCORE_ONLY = "REGISTRY_ONLY",
+  /** ALLOW_ANY */
+  ALLOW_UNDERSCORE_ANY = "ALLOW_ANY",
+}
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema SidecarV1Alpha3SpecInboundConnectionPoolHttpH2UpgradePolicy
+ */
+export enum SidecarV1Alpha3SpecInboundConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive
+ */
+export interface SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive(obj: SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp
+ */
+export interface SidecarV1Alpha3SpecIngressConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: SidecarV1Alpha3SpecIngressConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressConnectionPoolHttp(obj: SidecarV1Alpha3SpecIngressConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcp
+ */
+export interface SidecarV1Alpha3SpecIngressConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcp(obj: SidecarV1Alpha3SpecIngressConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Optional: Maximum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
+ * @schema SidecarV1Alpha3SpecIngressTlsMaxProtocolVersion
+ */
+export enum SidecarV1Alpha3SpecIngressTlsMaxProtocolVersion {
+  /** TLS_AUTO */
+  TLS_UNDERSCORE_AUTO = "TLS_AUTO",
+  /** TLSV1_0 */
+  TLSV1_UNDERSCORE_0 = "TLSV1_0",
+  /** TLSV1_1 */
+  TLSV1_UNDERSCORE_1 = "TLSV1_1",
+  /** TLSV1_2 */
+  TLSV1_UNDERSCORE_2 = "TLSV1_2",
+  /** TLSV1_3 */
+  TLSV1_UNDERSCORE_3 = "TLSV1_3",
+}
+
+/**
+ * Optional: Minimum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
+ * @schema SidecarV1Alpha3SpecIngressTlsMinProtocolVersion
+ */
+export enum SidecarV1Alpha3SpecIngressTlsMinProtocolVersion {
+  /** TLS_AUTO */
+  TLS_UNDERSCORE_AUTO = "TLS_AUTO",
+  /** TLSV1_0 */
+  TLSV1_UNDERSCORE_0 = "TLSV1_0",
+  /** TLSV1_1 */
+  TLSV1_UNDERSCORE_1 = "TLSV1_1",
+  /** TLSV1_2 */
+  TLSV1_UNDERSCORE_2 = "TLSV1_2",
+  /** TLSV1_3 */
+  TLSV1_UNDERSCORE_3 = "TLSV1_3",
+}
+
+/**
+ * Optional: Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+ *
+ * @schema SidecarV1Alpha3SpecIngressTlsMode
+ */
+export enum SidecarV1Alpha3SpecIngressTlsMode {
+  /** PASSTHROUGH */
+  PASSTHROUGH = "PASSTHROUGH",
+  /** SIMPLE */
+  SIMPLE = "SIMPLE",
+  /** MUTUAL */
+  MUTUAL = "MUTUAL",
+  /** AUTO_PASSTHROUGH */
+  AUTO_UNDERSCORE_PASSTHROUGH = "AUTO_PASSTHROUGH",
+  /** ISTIO_MUTUAL */
+  ISTIO_UNDERSCORE_MUTUAL = "ISTIO_MUTUAL",
+  /** OPTIONAL_MUTUAL */
+  OPTIONAL_UNDERSCORE_MUTUAL = "OPTIONAL_MUTUAL",
+}
+
+/**
+ * @schema SidecarV1Alpha3SpecIngressTlsTlsCertificates
+ */
+export interface SidecarV1Alpha3SpecIngressTlsTlsCertificates {
+  /**
+   * @schema SidecarV1Alpha3SpecIngressTlsTlsCertificates#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTlsTlsCertificates#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarV1Alpha3SpecIngressTlsTlsCertificates#serverCertificate
+   */
+  readonly serverCertificate?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressTlsTlsCertificates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressTlsTlsCertificates(obj: SidecarV1Alpha3SpecIngressTlsTlsCertificates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the port on the host that is being addressed.
+ *
+ * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort
+ */
+export interface SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort {
+  /**
+   * @schema SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort(obj: SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema SidecarV1Alpha3SpecIngressConnectionPoolHttpH2UpgradePolicy
+ */
+export enum SidecarV1Alpha3SpecIngressConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive
+ */
+export interface SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive(obj: SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -10177,23 +19577,36 @@ export function toJson_SidecarV1Beta1Props(obj: SidecarV1Beta1Props | undefined)
  */
 export interface SidecarV1Beta1Spec {
   /**
+   * Egress specifies the configuration of the sidecar for processing outbound traffic from the attached workload instance to other services in the mesh.
+   *
    * @schema SidecarV1Beta1Spec#egress
    */
   readonly egress?: SidecarV1Beta1SpecEgress[];
 
   /**
+   * Settings controlling the volume of connections Envoy will accept from the network.
+   *
+   * @schema SidecarV1Beta1Spec#inboundConnectionPool
+   */
+  readonly inboundConnectionPool?: SidecarV1Beta1SpecInboundConnectionPool;
+
+  /**
+   * Ingress specifies the configuration of the sidecar for processing inbound traffic to the attached workload instance.
+   *
    * @schema SidecarV1Beta1Spec#ingress
    */
   readonly ingress?: SidecarV1Beta1SpecIngress[];
 
   /**
-   * Configuration for the outbound traffic policy.
+   * Set the default behavior of the sidecar for handling outbound traffic from the application.
    *
    * @schema SidecarV1Beta1Spec#outboundTrafficPolicy
    */
   readonly outboundTrafficPolicy?: SidecarV1Beta1SpecOutboundTrafficPolicy;
 
   /**
+   * Criteria used to select the specific set of pods/VMs on which this `Sidecar` configuration should be applied.
+   *
    * @schema SidecarV1Beta1Spec#workloadSelector
    */
   readonly workloadSelector?: SidecarV1Beta1SpecWorkloadSelector;
@@ -10207,6 +19620,7 @@ export function toJson_SidecarV1Beta1Spec(obj: SidecarV1Beta1Spec | undefined): 
   if (obj === undefined) { return undefined; }
   const result = {
     'egress': obj.egress?.map(y => toJson_SidecarV1Beta1SpecEgress(y)),
+    'inboundConnectionPool': toJson_SidecarV1Beta1SpecInboundConnectionPool(obj.inboundConnectionPool),
     'ingress': obj.ingress?.map(y => toJson_SidecarV1Beta1SpecIngress(y)),
     'outboundTrafficPolicy': toJson_SidecarV1Beta1SpecOutboundTrafficPolicy(obj.outboundTrafficPolicy),
     'workloadSelector': toJson_SidecarV1Beta1SpecWorkloadSelector(obj.workloadSelector),
@@ -10221,19 +19635,27 @@ export function toJson_SidecarV1Beta1Spec(obj: SidecarV1Beta1Spec | undefined): 
  */
 export interface SidecarV1Beta1SpecEgress {
   /**
+   * The IP(IPv4 or IPv6) or the Unix domain socket to which the listener should be bound to.
+   *
    * @schema SidecarV1Beta1SpecEgress#bind
    */
   readonly bind?: string;
 
   /**
+   * When the bind address is an IP, the captureMode option dictates how traffic to the listener is expected to be captured (or not).
+   *
+   * Valid Options: DEFAULT, IPTABLES, NONE
+   *
    * @schema SidecarV1Beta1SpecEgress#captureMode
    */
   readonly captureMode?: SidecarV1Beta1SpecEgressCaptureMode;
 
   /**
+   * One or more service hosts exposed by the listener in `namespace/dnsName` format.
+   *
    * @schema SidecarV1Beta1SpecEgress#hosts
    */
-  readonly hosts?: string[];
+  readonly hosts: string[];
 
   /**
    * The port associated with the listener.
@@ -10261,6 +19683,42 @@ export function toJson_SidecarV1Beta1SpecEgress(obj: SidecarV1Beta1SpecEgress | 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Settings controlling the volume of connections Envoy will accept from the network.
+ *
+ * @schema SidecarV1Beta1SpecInboundConnectionPool
+ */
+export interface SidecarV1Beta1SpecInboundConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPool#http
+   */
+  readonly http?: SidecarV1Beta1SpecInboundConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPool#tcp
+   */
+  readonly tcp?: SidecarV1Beta1SpecInboundConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecInboundConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecInboundConnectionPool(obj: SidecarV1Beta1SpecInboundConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_SidecarV1Beta1SpecInboundConnectionPoolHttp(obj.http),
+    'tcp': toJson_SidecarV1Beta1SpecInboundConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema SidecarV1Beta1SpecIngress
  */
 export interface SidecarV1Beta1SpecIngress {
@@ -10272,11 +19730,24 @@ export interface SidecarV1Beta1SpecIngress {
   readonly bind?: string;
 
   /**
+   * The captureMode option dictates how traffic to the listener is expected to be captured (or not).
+   *
+   * Valid Options: DEFAULT, IPTABLES, NONE
+   *
    * @schema SidecarV1Beta1SpecIngress#captureMode
    */
   readonly captureMode?: SidecarV1Beta1SpecIngressCaptureMode;
 
   /**
+   * Settings controlling the volume of connections Envoy will accept from the network.
+   *
+   * @schema SidecarV1Beta1SpecIngress#connectionPool
+   */
+  readonly connectionPool?: SidecarV1Beta1SpecIngressConnectionPool;
+
+  /**
+   * The IP endpoint or Unix domain socket to which traffic should be forwarded to.
+   *
    * @schema SidecarV1Beta1SpecIngress#defaultEndpoint
    */
   readonly defaultEndpoint?: string;
@@ -10286,9 +19757,11 @@ export interface SidecarV1Beta1SpecIngress {
    *
    * @schema SidecarV1Beta1SpecIngress#port
    */
-  readonly port?: SidecarV1Beta1SpecIngressPort;
+  readonly port: SidecarV1Beta1SpecIngressPort;
 
   /**
+   * Set of TLS related options that will enable TLS termination on the sidecar for requests originating from outside the mesh.
+   *
    * @schema SidecarV1Beta1SpecIngress#tls
    */
   readonly tls?: SidecarV1Beta1SpecIngressTls;
@@ -10303,6 +19776,7 @@ export function toJson_SidecarV1Beta1SpecIngress(obj: SidecarV1Beta1SpecIngress 
   const result = {
     'bind': obj.bind,
     'captureMode': obj.captureMode,
+    'connectionPool': toJson_SidecarV1Beta1SpecIngressConnectionPool(obj.connectionPool),
     'defaultEndpoint': obj.defaultEndpoint,
     'port': toJson_SidecarV1Beta1SpecIngressPort(obj.port),
     'tls': toJson_SidecarV1Beta1SpecIngressTls(obj.tls),
@@ -10313,7 +19787,7 @@ export function toJson_SidecarV1Beta1SpecIngress(obj: SidecarV1Beta1SpecIngress 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Configuration for the outbound traffic policy.
+ * Set the default behavior of the sidecar for handling outbound traffic from the application.
  *
  * @schema SidecarV1Beta1SpecOutboundTrafficPolicy
  */
@@ -10324,6 +19798,10 @@ export interface SidecarV1Beta1SpecOutboundTrafficPolicy {
   readonly egressProxy?: SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxy;
 
   /**
+   *
+   *
+   * Valid Options: REGISTRY_ONLY, ALLOW_ANY
+   *
    * @schema SidecarV1Beta1SpecOutboundTrafficPolicy#mode
    */
   readonly mode?: SidecarV1Beta1SpecOutboundTrafficPolicyMode;
@@ -10345,10 +19823,14 @@ export function toJson_SidecarV1Beta1SpecOutboundTrafficPolicy(obj: SidecarV1Bet
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Criteria used to select the specific set of pods/VMs on which this `Sidecar` configuration should be applied.
+ *
  * @schema SidecarV1Beta1SpecWorkloadSelector
  */
 export interface SidecarV1Beta1SpecWorkloadSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.
+   *
    * @schema SidecarV1Beta1SpecWorkloadSelector#labels
    */
   readonly labels?: { [key: string]: string };
@@ -10369,6 +19851,10 @@ export function toJson_SidecarV1Beta1SpecWorkloadSelector(obj: SidecarV1Beta1Spe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * When the bind address is an IP, the captureMode option dictates how traffic to the listener is expected to be captured (or not).
+ *
+ * Valid Options: DEFAULT, IPTABLES, NONE
+ *
  * @schema SidecarV1Beta1SpecEgressCaptureMode
  */
 export enum SidecarV1Beta1SpecEgressCaptureMode {
@@ -10431,6 +19917,156 @@ export function toJson_SidecarV1Beta1SpecEgressPort(obj: SidecarV1Beta1SpecEgres
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * HTTP connection pool settings.
+ *
+ * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp
+ */
+export interface SidecarV1Beta1SpecInboundConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: SidecarV1Beta1SpecInboundConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecInboundConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecInboundConnectionPoolHttp(obj: SidecarV1Beta1SpecInboundConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema SidecarV1Beta1SpecInboundConnectionPoolTcp
+ */
+export interface SidecarV1Beta1SpecInboundConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecInboundConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecInboundConnectionPoolTcp(obj: SidecarV1Beta1SpecInboundConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The captureMode option dictates how traffic to the listener is expected to be captured (or not).
+ *
+ * Valid Options: DEFAULT, IPTABLES, NONE
+ *
  * @schema SidecarV1Beta1SpecIngressCaptureMode
  */
 export enum SidecarV1Beta1SpecIngressCaptureMode {
@@ -10441,6 +20077,42 @@ export enum SidecarV1Beta1SpecIngressCaptureMode {
   /** NONE */
   NONE = "NONE",
 }
+
+/**
+ * Settings controlling the volume of connections Envoy will accept from the network.
+ *
+ * @schema SidecarV1Beta1SpecIngressConnectionPool
+ */
+export interface SidecarV1Beta1SpecIngressConnectionPool {
+  /**
+   * HTTP connection pool settings.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPool#http
+   */
+  readonly http?: SidecarV1Beta1SpecIngressConnectionPoolHttp;
+
+  /**
+   * Settings common to both HTTP and TCP upstream connections.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPool#tcp
+   */
+  readonly tcp?: SidecarV1Beta1SpecIngressConnectionPoolTcp;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecIngressConnectionPool' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecIngressConnectionPool(obj: SidecarV1Beta1SpecIngressConnectionPool | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_SidecarV1Beta1SpecIngressConnectionPoolHttp(obj.http),
+    'tcp': toJson_SidecarV1Beta1SpecIngressConnectionPoolTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * The port associated with the listener.
@@ -10493,15 +20165,31 @@ export function toJson_SidecarV1Beta1SpecIngressPort(obj: SidecarV1Beta1SpecIngr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Set of TLS related options that will enable TLS termination on the sidecar for requests originating from outside the mesh.
+ *
  * @schema SidecarV1Beta1SpecIngressTls
  */
 export interface SidecarV1Beta1SpecIngressTls {
+  /**
+   * For mutual TLS, the name of the secret or the configmap that holds CA certificates.
+   *
+   * @schema SidecarV1Beta1SpecIngressTls#caCertCredentialName
+   */
+  readonly caCertCredentialName?: string;
+
   /**
    * REQUIRED if mode is `MUTUAL` or `OPTIONAL_MUTUAL`.
    *
    * @schema SidecarV1Beta1SpecIngressTls#caCertificates
    */
   readonly caCertificates?: string;
+
+  /**
+   * OPTIONAL: The path to the file containing the certificate revocation list (CRL) to use in verifying a presented client side certificate.
+   *
+   * @schema SidecarV1Beta1SpecIngressTls#caCrl
+   */
+  readonly caCrl?: string;
 
   /**
    * Optional: If specified, only support the specified cipher list.
@@ -10511,17 +20199,30 @@ export interface SidecarV1Beta1SpecIngressTls {
   readonly cipherSuites?: string[];
 
   /**
+   * For gateways running on Kubernetes, the name of the secret that holds the TLS certs including the CA certificates.
+   *
    * @schema SidecarV1Beta1SpecIngressTls#credentialName
    */
   readonly credentialName?: string;
 
   /**
+   * Same as CredentialName but for multiple certificates.
+   *
+   * @schema SidecarV1Beta1SpecIngressTls#credentialNames
+   */
+  readonly credentialNames?: string[];
+
+  /**
+   * If set to true, the load balancer will send a 301 redirect for all http connections, asking the clients to use HTTPS.
+   *
    * @schema SidecarV1Beta1SpecIngressTls#httpsRedirect
    */
   readonly httpsRedirect?: boolean;
 
   /**
    * Optional: Maximum TLS protocol version.
+   *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
    *
    * @schema SidecarV1Beta1SpecIngressTls#maxProtocolVersion
    */
@@ -10530,11 +20231,17 @@ export interface SidecarV1Beta1SpecIngressTls {
   /**
    * Optional: Minimum TLS protocol version.
    *
+   * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+   *
    * @schema SidecarV1Beta1SpecIngressTls#minProtocolVersion
    */
   readonly minProtocolVersion?: SidecarV1Beta1SpecIngressTlsMinProtocolVersion;
 
   /**
+   * Optional: Indicates whether connections to this port should be secured using TLS.
+   *
+   * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+   *
    * @schema SidecarV1Beta1SpecIngressTls#mode
    */
   readonly mode?: SidecarV1Beta1SpecIngressTlsMode;
@@ -10554,16 +20261,29 @@ export interface SidecarV1Beta1SpecIngressTls {
   readonly serverCertificate?: string;
 
   /**
+   * A list of alternate names to verify the subject identity in the certificate presented by the client.
+   *
    * @schema SidecarV1Beta1SpecIngressTls#subjectAltNames
    */
   readonly subjectAltNames?: string[];
 
   /**
+   * Only one of `server_certificate`, `private_key` or `credential_name` or `credential_names` or `tls_certificates` should be specified.
+   *
+   * @schema SidecarV1Beta1SpecIngressTls#tlsCertificates
+   */
+  readonly tlsCertificates?: SidecarV1Beta1SpecIngressTlsTlsCertificates[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes of the authorized client certificates.
+   *
    * @schema SidecarV1Beta1SpecIngressTls#verifyCertificateHash
    */
   readonly verifyCertificateHash?: string[];
 
   /**
+   * An optional list of base64-encoded SHA-256 hashes of the SPKIs of authorized client certificates.
+   *
    * @schema SidecarV1Beta1SpecIngressTls#verifyCertificateSpki
    */
   readonly verifyCertificateSpki?: string[];
@@ -10576,9 +20296,12 @@ export interface SidecarV1Beta1SpecIngressTls {
 export function toJson_SidecarV1Beta1SpecIngressTls(obj: SidecarV1Beta1SpecIngressTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'caCertCredentialName': obj.caCertCredentialName,
     'caCertificates': obj.caCertificates,
+    'caCrl': obj.caCrl,
     'cipherSuites': obj.cipherSuites?.map(y => y),
     'credentialName': obj.credentialName,
+    'credentialNames': obj.credentialNames?.map(y => y),
     'httpsRedirect': obj.httpsRedirect,
     'maxProtocolVersion': obj.maxProtocolVersion,
     'minProtocolVersion': obj.minProtocolVersion,
@@ -10586,6 +20309,7 @@ export function toJson_SidecarV1Beta1SpecIngressTls(obj: SidecarV1Beta1SpecIngre
     'privateKey': obj.privateKey,
     'serverCertificate': obj.serverCertificate,
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
+    'tlsCertificates': obj.tlsCertificates?.map(y => toJson_SidecarV1Beta1SpecIngressTlsTlsCertificates(y)),
     'verifyCertificateHash': obj.verifyCertificateHash?.map(y => y),
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
@@ -10603,7 +20327,7 @@ export interface SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxy {
    *
    * @schema SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxy#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -10637,6 +20361,10 @@ export function toJson_SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxy(obj: S
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ *
+ *
+ * Valid Options: REGISTRY_ONLY, ALLOW_ANY
+ *
  * @schema SidecarV1Beta1SpecOutboundTrafficPolicyMode
  */
 export enum SidecarV1Beta1SpecOutboundTrafficPolicyMode {
@@ -10647,7 +20375,215 @@ export enum SidecarV1Beta1SpecOutboundTrafficPolicyMode {
 }
 
 /**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema SidecarV1Beta1SpecInboundConnectionPoolHttpH2UpgradePolicy
+ */
+export enum SidecarV1Beta1SpecInboundConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive
+ */
+export interface SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive(obj: SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP connection pool settings.
+ *
+ * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp
+ */
+export interface SidecarV1Beta1SpecIngressConnectionPoolHttp {
+  /**
+   * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+   *
+   * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#h2UpgradePolicy
+   */
+  readonly h2UpgradePolicy?: SidecarV1Beta1SpecIngressConnectionPoolHttpH2UpgradePolicy;
+
+  /**
+   * Maximum number of requests that will be queued while waiting for a ready connection pool connection.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#http1MaxPendingRequests
+   */
+  readonly http1MaxPendingRequests?: number;
+
+  /**
+   * Maximum number of active requests to a destination.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#http2MaxRequests
+   */
+  readonly http2MaxRequests?: number;
+
+  /**
+   * The idle timeout for upstream connection pool connections.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum number of concurrent streams allowed for a peer on one HTTP/2 connection.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Maximum number of requests per connection to a backend.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Maximum number of retries that can be outstanding to all hosts in a cluster at a given time.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#maxRetries
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * If set to true, client protocol will be preserved while initiating connection to backend.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolHttp#useClientProtocol
+   */
+  readonly useClientProtocol?: boolean;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecIngressConnectionPoolHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecIngressConnectionPoolHttp(obj: SidecarV1Beta1SpecIngressConnectionPoolHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'h2UpgradePolicy': obj.h2UpgradePolicy,
+    'http1MaxPendingRequests': obj.http1MaxPendingRequests,
+    'http2MaxRequests': obj.http2MaxRequests,
+    'idleTimeout': obj.idleTimeout,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxRetries': obj.maxRetries,
+    'useClientProtocol': obj.useClientProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings common to both HTTP and TCP upstream connections.
+ *
+ * @schema SidecarV1Beta1SpecIngressConnectionPoolTcp
+ */
+export interface SidecarV1Beta1SpecIngressConnectionPoolTcp {
+  /**
+   * TCP connection timeout.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcp#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * The idle timeout for TCP connections.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * The maximum duration of a connection.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcp#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * Maximum number of HTTP1 /TCP connections to a destination host.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcp#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcp#tcpKeepalive
+   */
+  readonly tcpKeepalive?: SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecIngressConnectionPoolTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecIngressConnectionPoolTcp(obj: SidecarV1Beta1SpecIngressConnectionPoolTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectTimeout': obj.connectTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxConnections': obj.maxConnections,
+    'tcpKeepalive': toJson_SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Optional: Maximum TLS protocol version.
+ *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
  *
  * @schema SidecarV1Beta1SpecIngressTlsMaxProtocolVersion
  */
@@ -10667,6 +20603,8 @@ export enum SidecarV1Beta1SpecIngressTlsMaxProtocolVersion {
 /**
  * Optional: Minimum TLS protocol version.
  *
+ * Valid Options: TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3
+ *
  * @schema SidecarV1Beta1SpecIngressTlsMinProtocolVersion
  */
 export enum SidecarV1Beta1SpecIngressTlsMinProtocolVersion {
@@ -10683,6 +20621,10 @@ export enum SidecarV1Beta1SpecIngressTlsMinProtocolVersion {
 }
 
 /**
+ * Optional: Indicates whether connections to this port should be secured using TLS.
+ *
+ * Valid Options: PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL
+ *
  * @schema SidecarV1Beta1SpecIngressTlsMode
  */
 export enum SidecarV1Beta1SpecIngressTlsMode {
@@ -10699,6 +20641,46 @@ export enum SidecarV1Beta1SpecIngressTlsMode {
   /** OPTIONAL_MUTUAL */
   OPTIONAL_UNDERSCORE_MUTUAL = "OPTIONAL_MUTUAL",
 }
+
+/**
+ * @schema SidecarV1Beta1SpecIngressTlsTlsCertificates
+ */
+export interface SidecarV1Beta1SpecIngressTlsTlsCertificates {
+  /**
+   * @schema SidecarV1Beta1SpecIngressTlsTlsCertificates#caCertificates
+   */
+  readonly caCertificates?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarV1Beta1SpecIngressTlsTlsCertificates#privateKey
+   */
+  readonly privateKey?: string;
+
+  /**
+   * REQUIRED if mode is `SIMPLE` or `MUTUAL`.
+   *
+   * @schema SidecarV1Beta1SpecIngressTlsTlsCertificates#serverCertificate
+   */
+  readonly serverCertificate?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecIngressTlsTlsCertificates' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecIngressTlsTlsCertificates(obj: SidecarV1Beta1SpecIngressTlsTlsCertificates | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificates': obj.caCertificates,
+    'privateKey': obj.privateKey,
+    'serverCertificate': obj.serverCertificate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Specifies the port on the host that is being addressed.
@@ -10726,6 +20708,66 @@ export function toJson_SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxyPort(ob
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+/**
+ * Specify if http1.1 connection should be upgraded to http2 for the associated destination.
+ *
+ * Valid Options: DEFAULT, DO_NOT_UPGRADE, UPGRADE
+ *
+ * @schema SidecarV1Beta1SpecIngressConnectionPoolHttpH2UpgradePolicy
+ */
+export enum SidecarV1Beta1SpecIngressConnectionPoolHttpH2UpgradePolicy {
+  /** DEFAULT */
+  DEFAULT = "DEFAULT",
+  /** DO_NOT_UPGRADE */
+  DO_UNDERSCORE_NOT_UNDERSCORE_UPGRADE = "DO_NOT_UPGRADE",
+  /** UPGRADE */
+  UPGRADE = "UPGRADE",
+}
+
+/**
+ * If set then set SO_KEEPALIVE on the socket to enable TCP Keepalives.
+ *
+ * @schema SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive
+ */
+export interface SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive {
+  /**
+   * The time duration between keep-alive probes.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * Maximum number of keepalive probes to send without response before deciding the connection is dead.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive#probes
+   */
+  readonly probes?: number;
+
+  /**
+   * The time duration a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive#time
+   */
+  readonly time?: string;
+}
+
+/**
+ * Converts an object of type 'SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive(obj: SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'interval': obj.interval,
+    'probes': obj.probes,
+    'time': obj.time,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
 
 /**
  *
@@ -10737,7 +20779,7 @@ export class VirtualService extends ApiObject {
    * Returns the apiVersion and kind for "VirtualService"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
   }
 
@@ -10855,6 +20897,8 @@ export interface VirtualServiceSpec {
   readonly tcp?: VirtualServiceSpecTcp[];
 
   /**
+   * An ordered list of route rule for non-terminated TLS & HTTPS traffic.
+   *
    * @schema VirtualServiceSpec#tls
    */
   readonly tls?: VirtualServiceSpecTls[];
@@ -10891,6 +20935,8 @@ export interface VirtualServiceSpecHttp {
   readonly corsPolicy?: VirtualServiceSpecHttpCorsPolicy;
 
   /**
+   * Delegate is used to specify the particular VirtualService which can be used to define delegate HTTPRoute.
+   *
    * @schema VirtualServiceSpecHttp#delegate
    */
   readonly delegate?: VirtualServiceSpecHttpDelegate;
@@ -10915,18 +20961,20 @@ export interface VirtualServiceSpecHttp {
   readonly headers?: VirtualServiceSpecHttpHeaders;
 
   /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
    * @schema VirtualServiceSpecHttp#match
    */
   readonly match?: VirtualServiceSpecHttpMatch[];
 
   /**
+   * Mirror HTTP traffic to a another destination in addition to forwarding the requests to the intended destination.
+   *
    * @schema VirtualServiceSpecHttp#mirror
    */
   readonly mirror?: VirtualServiceSpecHttpMirror;
 
   /**
-   * Percentage of the traffic to be mirrored by the `mirror` field.
-   *
    * @schema VirtualServiceSpecHttp#mirror_percent
    */
   readonly mirrorPercent?: number;
@@ -10940,6 +20988,8 @@ export interface VirtualServiceSpecHttp {
   readonly mirrorPercentage?: VirtualServiceSpecHttpMirrorPercentage;
 
   /**
+   * Specifies the destinations to mirror HTTP traffic in addition to the original destination.
+   *
    * @schema VirtualServiceSpecHttp#mirrors
    */
   readonly mirrors?: VirtualServiceSpecHttpMirrors[];
@@ -11021,6 +21071,8 @@ export function toJson_VirtualServiceSpecHttp(obj: VirtualServiceSpecHttp | unde
  */
 export interface VirtualServiceSpecTcp {
   /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
    * @schema VirtualServiceSpecTcp#match
    */
   readonly match?: VirtualServiceSpecTcpMatch[];
@@ -11053,9 +21105,11 @@ export function toJson_VirtualServiceSpecTcp(obj: VirtualServiceSpecTcp | undefi
  */
 export interface VirtualServiceSpecTls {
   /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
    * @schema VirtualServiceSpecTls#match
    */
-  readonly match?: VirtualServiceSpecTlsMatch[];
+  readonly match: VirtualServiceSpecTlsMatch[];
 
   /**
    * The destination to which the connection should be forwarded to.
@@ -11087,11 +21141,15 @@ export function toJson_VirtualServiceSpecTls(obj: VirtualServiceSpecTls | undefi
  */
 export interface VirtualServiceSpecHttpCorsPolicy {
   /**
+   * Indicates whether the caller is allowed to send the actual request (not the preflight) using credentials.
+   *
    * @schema VirtualServiceSpecHttpCorsPolicy#allowCredentials
    */
   readonly allowCredentials?: boolean;
 
   /**
+   * List of HTTP headers that can be used when requesting the resource.
+   *
    * @schema VirtualServiceSpecHttpCorsPolicy#allowHeaders
    */
   readonly allowHeaders?: string[];
@@ -11104,8 +21162,6 @@ export interface VirtualServiceSpecHttpCorsPolicy {
   readonly allowMethods?: string[];
 
   /**
-   * The list of origins that are allowed to perform CORS requests.
-   *
    * @schema VirtualServiceSpecHttpCorsPolicy#allowOrigin
    */
   readonly allowOrigin?: string[];
@@ -11118,14 +21174,27 @@ export interface VirtualServiceSpecHttpCorsPolicy {
   readonly allowOrigins?: VirtualServiceSpecHttpCorsPolicyAllowOrigins[];
 
   /**
+   * A list of HTTP headers that the browsers are allowed to access.
+   *
    * @schema VirtualServiceSpecHttpCorsPolicy#exposeHeaders
    */
   readonly exposeHeaders?: string[];
 
   /**
+   * Specifies how long the results of a preflight request can be cached.
+   *
    * @schema VirtualServiceSpecHttpCorsPolicy#maxAge
    */
   readonly maxAge?: string;
+
+  /**
+   * Indicates whether preflight requests not matching the configured allowed origin shouldn't be forwarded to the upstream.
+   *
+   * Valid Options: FORWARD, IGNORE
+   *
+   * @schema VirtualServiceSpecHttpCorsPolicy#unmatchedPreflights
+   */
+  readonly unmatchedPreflights?: VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights;
 }
 
 /**
@@ -11142,6 +21211,7 @@ export function toJson_VirtualServiceSpecHttpCorsPolicy(obj: VirtualServiceSpecH
     'allowOrigins': obj.allowOrigins?.map(y => toJson_VirtualServiceSpecHttpCorsPolicyAllowOrigins(y)),
     'exposeHeaders': obj.exposeHeaders?.map(y => y),
     'maxAge': obj.maxAge,
+    'unmatchedPreflights': obj.unmatchedPreflights,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11149,6 +21219,8 @@ export function toJson_VirtualServiceSpecHttpCorsPolicy(obj: VirtualServiceSpecH
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Delegate is used to specify the particular VirtualService which can be used to define delegate HTTPRoute.
+ *
  * @schema VirtualServiceSpecHttpDelegate
  */
 export interface VirtualServiceSpecHttpDelegate {
@@ -11200,7 +21272,7 @@ export interface VirtualServiceSpecHttpDirectResponse {
    *
    * @schema VirtualServiceSpecHttpDirectResponse#status
    */
-  readonly status?: number;
+  readonly status: number;
 }
 
 /**
@@ -11225,11 +21297,15 @@ export function toJson_VirtualServiceSpecHttpDirectResponse(obj: VirtualServiceS
  */
 export interface VirtualServiceSpecHttpFault {
   /**
+   * Abort Http request attempts and return error codes back to downstream service, giving the impression that the upstream service is faulty.
+   *
    * @schema VirtualServiceSpecHttpFault#abort
    */
   readonly abort?: VirtualServiceSpecHttpFaultAbort;
 
   /**
+   * Delay requests before forwarding, emulating various failures such as network issues, overloaded upstream service, etc.
+   *
    * @schema VirtualServiceSpecHttpFault#delay
    */
   readonly delay?: VirtualServiceSpecHttpFaultDelay;
@@ -11285,6 +21361,8 @@ export function toJson_VirtualServiceSpecHttpHeaders(obj: VirtualServiceSpecHttp
  */
 export interface VirtualServiceSpecHttpMatch {
   /**
+   * HTTP Authority values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceSpecHttpMatch#authority
    */
   readonly authority?: VirtualServiceSpecHttpMatchAuthority;
@@ -11297,6 +21375,8 @@ export interface VirtualServiceSpecHttpMatch {
   readonly gateways?: string[];
 
   /**
+   * The header keys must be lowercase and use hyphen as the separator, e.g.
+   *
    * @schema VirtualServiceSpecHttpMatch#headers
    */
   readonly headers?: { [key: string]: VirtualServiceSpecHttpMatchHeaders };
@@ -11309,6 +21389,8 @@ export interface VirtualServiceSpecHttpMatch {
   readonly ignoreUriCase?: boolean;
 
   /**
+   * HTTP Method values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceSpecHttpMatch#method
    */
   readonly method?: VirtualServiceSpecHttpMatchMethod;
@@ -11335,11 +21417,15 @@ export interface VirtualServiceSpecHttpMatch {
   readonly queryParams?: { [key: string]: VirtualServiceSpecHttpMatchQueryParams };
 
   /**
+   * URI Scheme values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceSpecHttpMatch#scheme
    */
   readonly scheme?: VirtualServiceSpecHttpMatchScheme;
 
   /**
+   * One or more labels that constrain the applicability of a rule to source (client) workloads with the given labels.
+   *
    * @schema VirtualServiceSpecHttpMatch#sourceLabels
    */
   readonly sourceLabels?: { [key: string]: string };
@@ -11359,6 +21445,8 @@ export interface VirtualServiceSpecHttpMatch {
   readonly statPrefix?: string;
 
   /**
+   * URI to match values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceSpecHttpMatch#uri
    */
   readonly uri?: VirtualServiceSpecHttpMatchUri;
@@ -11399,6 +21487,8 @@ export function toJson_VirtualServiceSpecHttpMatch(obj: VirtualServiceSpecHttpMa
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Mirror HTTP traffic to a another destination in addition to forwarding the requests to the intended destination.
+ *
  * @schema VirtualServiceSpecHttpMirror
  */
 export interface VirtualServiceSpecHttpMirror {
@@ -11407,7 +21497,7 @@ export interface VirtualServiceSpecHttpMirror {
    *
    * @schema VirtualServiceSpecHttpMirror#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -11471,11 +21561,15 @@ export function toJson_VirtualServiceSpecHttpMirrorPercentage(obj: VirtualServic
  */
 export interface VirtualServiceSpecHttpMirrors {
   /**
+   * Destination specifies the target of the mirror operation.
+   *
    * @schema VirtualServiceSpecHttpMirrors#destination
    */
-  readonly destination?: VirtualServiceSpecHttpMirrorsDestination;
+  readonly destination: VirtualServiceSpecHttpMirrorsDestination;
 
   /**
+   * Percentage of the traffic to be mirrored by the `destination` field.
+   *
    * @schema VirtualServiceSpecHttpMirrors#percentage
    */
   readonly percentage?: VirtualServiceSpecHttpMirrorsPercentage;
@@ -11503,11 +21597,17 @@ export function toJson_VirtualServiceSpecHttpMirrors(obj: VirtualServiceSpecHttp
  */
 export interface VirtualServiceSpecHttpRedirect {
   /**
+   * On a redirect, overwrite the Authority/Host portion of the URL with this value.
+   *
    * @schema VirtualServiceSpecHttpRedirect#authority
    */
   readonly authority?: string;
 
   /**
+   * On a redirect, dynamically set the port: * FROM_PROTOCOL_DEFAULT: automatically set to 80 for HTTP and 443 for HTTPS.
+   *
+   * Valid Options: FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT
+   *
    * @schema VirtualServiceSpecHttpRedirect#derivePort
    */
   readonly derivePort?: VirtualServiceSpecHttpRedirectDerivePort;
@@ -11520,6 +21620,8 @@ export interface VirtualServiceSpecHttpRedirect {
   readonly port?: number;
 
   /**
+   * On a redirect, Specifies the HTTP status code to use in the redirect response.
+   *
    * @schema VirtualServiceSpecHttpRedirect#redirectCode
    */
   readonly redirectCode?: number;
@@ -11532,6 +21634,8 @@ export interface VirtualServiceSpecHttpRedirect {
   readonly scheme?: string;
 
   /**
+   * On a redirect, overwrite the Path portion of the URL with this value.
+   *
    * @schema VirtualServiceSpecHttpRedirect#uri
    */
   readonly uri?: string;
@@ -11570,11 +21674,25 @@ export interface VirtualServiceSpecHttpRetries {
   readonly attempts?: number;
 
   /**
+   * Specifies the minimum duration between retry attempts.
+   *
+   * @schema VirtualServiceSpecHttpRetries#backoff
+   */
+  readonly backoff?: string;
+
+  /**
    * Timeout per attempt for a given request, including the initial call and any retries.
    *
    * @schema VirtualServiceSpecHttpRetries#perTryTimeout
    */
   readonly perTryTimeout?: string;
+
+  /**
+   * Flag to specify whether the retries should ignore previously tried hosts during retry.
+   *
+   * @schema VirtualServiceSpecHttpRetries#retryIgnorePreviousHosts
+   */
+  readonly retryIgnorePreviousHosts?: boolean;
 
   /**
    * Specifies the conditions under which retry takes place.
@@ -11599,7 +21717,9 @@ export function toJson_VirtualServiceSpecHttpRetries(obj: VirtualServiceSpecHttp
   if (obj === undefined) { return undefined; }
   const result = {
     'attempts': obj.attempts,
+    'backoff': obj.backoff,
     'perTryTimeout': obj.perTryTimeout,
+    'retryIgnorePreviousHosts': obj.retryIgnorePreviousHosts,
     'retryOn': obj.retryOn,
     'retryRemoteLocalities': obj.retryRemoteLocalities,
   };
@@ -11622,6 +21742,8 @@ export interface VirtualServiceSpecHttpRewrite {
   readonly authority?: string;
 
   /**
+   * rewrite the path (or the prefix) portion of the URI with this value.
+   *
    * @schema VirtualServiceSpecHttpRewrite#uri
    */
   readonly uri?: string;
@@ -11655,9 +21777,11 @@ export function toJson_VirtualServiceSpecHttpRewrite(obj: VirtualServiceSpecHttp
  */
 export interface VirtualServiceSpecHttpRoute {
   /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
    * @schema VirtualServiceSpecHttpRoute#destination
    */
-  readonly destination?: VirtualServiceSpecHttpRouteDestination;
+  readonly destination: VirtualServiceSpecHttpRouteDestination;
 
   /**
    * @schema VirtualServiceSpecHttpRoute#headers
@@ -11714,6 +21838,8 @@ export interface VirtualServiceSpecTcpMatch {
   readonly port?: number;
 
   /**
+   * One or more labels that constrain the applicability of a rule to workloads with the given labels.
+   *
    * @schema VirtualServiceSpecTcpMatch#sourceLabels
    */
   readonly sourceLabels?: { [key: string]: string };
@@ -11726,8 +21852,6 @@ export interface VirtualServiceSpecTcpMatch {
   readonly sourceNamespace?: string;
 
   /**
-   * IPv4 or IPv6 ip address of source with optional subnet.
-   *
    * @schema VirtualServiceSpecTcpMatch#sourceSubnet
    */
   readonly sourceSubnet?: string;
@@ -11757,9 +21881,11 @@ export function toJson_VirtualServiceSpecTcpMatch(obj: VirtualServiceSpecTcpMatc
  */
 export interface VirtualServiceSpecTcpRoute {
   /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
    * @schema VirtualServiceSpecTcpRoute#destination
    */
-  readonly destination?: VirtualServiceSpecTcpRouteDestination;
+  readonly destination: VirtualServiceSpecTcpRouteDestination;
 
   /**
    * Weight specifies the relative proportion of traffic to be forwarded to the destination.
@@ -11814,9 +21940,11 @@ export interface VirtualServiceSpecTlsMatch {
    *
    * @schema VirtualServiceSpecTlsMatch#sniHosts
    */
-  readonly sniHosts?: string[];
+  readonly sniHosts: string[];
 
   /**
+   * One or more labels that constrain the applicability of a rule to workloads with the given labels.
+   *
    * @schema VirtualServiceSpecTlsMatch#sourceLabels
    */
   readonly sourceLabels?: { [key: string]: string };
@@ -11853,9 +21981,11 @@ export function toJson_VirtualServiceSpecTlsMatch(obj: VirtualServiceSpecTlsMatc
  */
 export interface VirtualServiceSpecTlsRoute {
   /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
    * @schema VirtualServiceSpecTlsRoute#destination
    */
-  readonly destination?: VirtualServiceSpecTlsRouteDestination;
+  readonly destination: VirtualServiceSpecTlsRouteDestination;
 
   /**
    * Weight specifies the relative proportion of traffic to be forwarded to the destination.
@@ -11895,7 +22025,7 @@ export interface VirtualServiceSpecHttpCorsPolicyAllowOrigins {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpCorsPolicyAllowOrigins#regex
    */
@@ -11917,6 +22047,22 @@ export function toJson_VirtualServiceSpecHttpCorsPolicyAllowOrigins(obj: Virtual
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether preflight requests not matching the configured allowed origin shouldn't be forwarded to the upstream.
+ *
+ * Valid Options: FORWARD, IGNORE
+ *
+ * @schema VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights
+ */
+export enum VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** FORWARD */
+  FORWARD = "FORWARD",
+  /** IGNORE */
+  IGNORE = "IGNORE",
+}
 
 /**
  * Specifies the content of the response body.
@@ -11953,6 +22099,8 @@ export function toJson_VirtualServiceSpecHttpDirectResponseBody(obj: VirtualServ
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Abort Http request attempts and return error codes back to downstream service, giving the impression that the upstream service is faulty.
+ *
  * @schema VirtualServiceSpecHttpFaultAbort
  */
 export interface VirtualServiceSpecHttpFaultAbort {
@@ -12001,6 +22149,8 @@ export function toJson_VirtualServiceSpecHttpFaultAbort(obj: VirtualServiceSpecH
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Delay requests before forwarding, emulating various failures such as network issues, overloaded upstream service, etc.
+ *
  * @schema VirtualServiceSpecHttpFaultDelay
  */
 export interface VirtualServiceSpecHttpFaultDelay {
@@ -12121,6 +22271,8 @@ export function toJson_VirtualServiceSpecHttpHeadersResponse(obj: VirtualService
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * HTTP Authority values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceSpecHttpMatchAuthority
  */
 export interface VirtualServiceSpecHttpMatchAuthority {
@@ -12135,7 +22287,7 @@ export interface VirtualServiceSpecHttpMatchAuthority {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchAuthority#regex
    */
@@ -12173,7 +22325,7 @@ export interface VirtualServiceSpecHttpMatchHeaders {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchHeaders#regex
    */
@@ -12197,6 +22349,8 @@ export function toJson_VirtualServiceSpecHttpMatchHeaders(obj: VirtualServiceSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * HTTP Method values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceSpecHttpMatchMethod
  */
 export interface VirtualServiceSpecHttpMatchMethod {
@@ -12211,7 +22365,7 @@ export interface VirtualServiceSpecHttpMatchMethod {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchMethod#regex
    */
@@ -12249,7 +22403,7 @@ export interface VirtualServiceSpecHttpMatchQueryParams {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchQueryParams#regex
    */
@@ -12273,6 +22427,8 @@ export function toJson_VirtualServiceSpecHttpMatchQueryParams(obj: VirtualServic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * URI Scheme values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceSpecHttpMatchScheme
  */
 export interface VirtualServiceSpecHttpMatchScheme {
@@ -12287,7 +22443,7 @@ export interface VirtualServiceSpecHttpMatchScheme {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchScheme#regex
    */
@@ -12311,6 +22467,8 @@ export function toJson_VirtualServiceSpecHttpMatchScheme(obj: VirtualServiceSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * URI to match values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceSpecHttpMatchUri
  */
 export interface VirtualServiceSpecHttpMatchUri {
@@ -12325,7 +22483,7 @@ export interface VirtualServiceSpecHttpMatchUri {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchUri#regex
    */
@@ -12363,7 +22521,7 @@ export interface VirtualServiceSpecHttpMatchWithoutHeaders {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpMatchWithoutHeaders#regex
    */
@@ -12413,6 +22571,8 @@ export function toJson_VirtualServiceSpecHttpMirrorPort(obj: VirtualServiceSpecH
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination specifies the target of the mirror operation.
+ *
  * @schema VirtualServiceSpecHttpMirrorsDestination
  */
 export interface VirtualServiceSpecHttpMirrorsDestination {
@@ -12421,7 +22581,7 @@ export interface VirtualServiceSpecHttpMirrorsDestination {
    *
    * @schema VirtualServiceSpecHttpMirrorsDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -12455,6 +22615,8 @@ export function toJson_VirtualServiceSpecHttpMirrorsDestination(obj: VirtualServ
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Percentage of the traffic to be mirrored by the `destination` field.
+ *
  * @schema VirtualServiceSpecHttpMirrorsPercentage
  */
 export interface VirtualServiceSpecHttpMirrorsPercentage {
@@ -12479,6 +22641,10 @@ export function toJson_VirtualServiceSpecHttpMirrorsPercentage(obj: VirtualServi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * On a redirect, dynamically set the port: * FROM_PROTOCOL_DEFAULT: automatically set to 80 for HTTP and 443 for HTTPS.
+ *
+ * Valid Options: FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT
+ *
  * @schema VirtualServiceSpecHttpRedirectDerivePort
  */
 export enum VirtualServiceSpecHttpRedirectDerivePort {
@@ -12495,7 +22661,7 @@ export enum VirtualServiceSpecHttpRedirectDerivePort {
  */
 export interface VirtualServiceSpecHttpRewriteUriRegexRewrite {
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceSpecHttpRewriteUriRegexRewrite#match
    */
@@ -12525,6 +22691,8 @@ export function toJson_VirtualServiceSpecHttpRewriteUriRegexRewrite(obj: Virtual
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
  * @schema VirtualServiceSpecHttpRouteDestination
  */
 export interface VirtualServiceSpecHttpRouteDestination {
@@ -12533,7 +22701,7 @@ export interface VirtualServiceSpecHttpRouteDestination {
    *
    * @schema VirtualServiceSpecHttpRouteDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -12597,6 +22765,8 @@ export function toJson_VirtualServiceSpecHttpRouteHeaders(obj: VirtualServiceSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
  * @schema VirtualServiceSpecTcpRouteDestination
  */
 export interface VirtualServiceSpecTcpRouteDestination {
@@ -12605,7 +22775,7 @@ export interface VirtualServiceSpecTcpRouteDestination {
    *
    * @schema VirtualServiceSpecTcpRouteDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -12639,6 +22809,8 @@ export function toJson_VirtualServiceSpecTcpRouteDestination(obj: VirtualService
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
  * @schema VirtualServiceSpecTlsRouteDestination
  */
 export interface VirtualServiceSpecTlsRouteDestination {
@@ -12647,7 +22819,7 @@ export interface VirtualServiceSpecTlsRouteDestination {
    *
    * @schema VirtualServiceSpecTlsRouteDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -12912,6 +23084,2318 @@ export function toJson_VirtualServiceSpecTlsRouteDestinationPort(obj: VirtualSer
 /**
  *
  *
+ * @schema VirtualServiceV1Alpha3
+ */
+export class VirtualServiceV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "VirtualServiceV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'VirtualService',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "VirtualServiceV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: VirtualServiceV1Alpha3Props = {}): any {
+    return {
+      ...VirtualServiceV1Alpha3.GVK,
+      ...toJson_VirtualServiceV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "VirtualServiceV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: VirtualServiceV1Alpha3Props = {}) {
+    super(scope, id, {
+      ...VirtualServiceV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...VirtualServiceV1Alpha3.GVK,
+      ...toJson_VirtualServiceV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema VirtualServiceV1Alpha3
+ */
+export interface VirtualServiceV1Alpha3Props {
+  /**
+   * @schema VirtualServiceV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting label/content routing, sni routing, etc. See more details at: https://istio.io/docs/reference/config/networking/virtual-service.html
+   *
+   * @schema VirtualServiceV1Alpha3#spec
+   */
+  readonly spec?: VirtualServiceV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3Props(obj: VirtualServiceV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_VirtualServiceV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting label/content routing, sni routing, etc. See more details at: https://istio.io/docs/reference/config/networking/virtual-service.html
+ *
+ * @schema VirtualServiceV1Alpha3Spec
+ */
+export interface VirtualServiceV1Alpha3Spec {
+  /**
+   * A list of namespaces to which this virtual service is exported.
+   *
+   * @schema VirtualServiceV1Alpha3Spec#exportTo
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * The names of gateways and sidecars that should apply these routes.
+   *
+   * @schema VirtualServiceV1Alpha3Spec#gateways
+   */
+  readonly gateways?: string[];
+
+  /**
+   * The destination hosts to which traffic is being sent.
+   *
+   * @schema VirtualServiceV1Alpha3Spec#hosts
+   */
+  readonly hosts?: string[];
+
+  /**
+   * An ordered list of route rules for HTTP traffic.
+   *
+   * @schema VirtualServiceV1Alpha3Spec#http
+   */
+  readonly http?: VirtualServiceV1Alpha3SpecHttp[];
+
+  /**
+   * An ordered list of route rules for opaque TCP traffic.
+   *
+   * @schema VirtualServiceV1Alpha3Spec#tcp
+   */
+  readonly tcp?: VirtualServiceV1Alpha3SpecTcp[];
+
+  /**
+   * An ordered list of route rule for non-terminated TLS & HTTPS traffic.
+   *
+   * @schema VirtualServiceV1Alpha3Spec#tls
+   */
+  readonly tls?: VirtualServiceV1Alpha3SpecTls[];
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3Spec(obj: VirtualServiceV1Alpha3Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exportTo': obj.exportTo?.map(y => y),
+    'gateways': obj.gateways?.map(y => y),
+    'hosts': obj.hosts?.map(y => y),
+    'http': obj.http?.map(y => toJson_VirtualServiceV1Alpha3SpecHttp(y)),
+    'tcp': obj.tcp?.map(y => toJson_VirtualServiceV1Alpha3SpecTcp(y)),
+    'tls': obj.tls?.map(y => toJson_VirtualServiceV1Alpha3SpecTls(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttp
+ */
+export interface VirtualServiceV1Alpha3SpecHttp {
+  /**
+   * Cross-Origin Resource Sharing policy (CORS).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#corsPolicy
+   */
+  readonly corsPolicy?: VirtualServiceV1Alpha3SpecHttpCorsPolicy;
+
+  /**
+   * Delegate is used to specify the particular VirtualService which can be used to define delegate HTTPRoute.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#delegate
+   */
+  readonly delegate?: VirtualServiceV1Alpha3SpecHttpDelegate;
+
+  /**
+   * A HTTP rule can either return a direct_response, redirect or forward (default) traffic.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#directResponse
+   */
+  readonly directResponse?: VirtualServiceV1Alpha3SpecHttpDirectResponse;
+
+  /**
+   * Fault injection policy to apply on HTTP traffic at the client side.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#fault
+   */
+  readonly fault?: VirtualServiceV1Alpha3SpecHttpFault;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttp#headers
+   */
+  readonly headers?: VirtualServiceV1Alpha3SpecHttpHeaders;
+
+  /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#match
+   */
+  readonly match?: VirtualServiceV1Alpha3SpecHttpMatch[];
+
+  /**
+   * Mirror HTTP traffic to a another destination in addition to forwarding the requests to the intended destination.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#mirror
+   */
+  readonly mirror?: VirtualServiceV1Alpha3SpecHttpMirror;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttp#mirror_percent
+   */
+  readonly mirrorPercent?: number;
+
+
+  /**
+   * Percentage of the traffic to be mirrored by the `mirror` field.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#mirrorPercentage
+   */
+  readonly mirrorPercentage?: VirtualServiceV1Alpha3SpecHttpMirrorPercentage;
+
+  /**
+   * Specifies the destinations to mirror HTTP traffic in addition to the original destination.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#mirrors
+   */
+  readonly mirrors?: VirtualServiceV1Alpha3SpecHttpMirrors[];
+
+  /**
+   * The name assigned to the route for debugging purposes.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#name
+   */
+  readonly name?: string;
+
+  /**
+   * A HTTP rule can either return a direct_response, redirect or forward (default) traffic.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#redirect
+   */
+  readonly redirect?: VirtualServiceV1Alpha3SpecHttpRedirect;
+
+  /**
+   * Retry policy for HTTP requests.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#retries
+   */
+  readonly retries?: VirtualServiceV1Alpha3SpecHttpRetries;
+
+  /**
+   * Rewrite HTTP URIs and Authority headers.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#rewrite
+   */
+  readonly rewrite?: VirtualServiceV1Alpha3SpecHttpRewrite;
+
+  /**
+   * A HTTP rule can either return a direct_response, redirect or forward (default) traffic.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#route
+   */
+  readonly route?: VirtualServiceV1Alpha3SpecHttpRoute[];
+
+  /**
+   * Timeout for HTTP requests, default is disabled.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttp#timeout
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttp(obj: VirtualServiceV1Alpha3SpecHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'corsPolicy': toJson_VirtualServiceV1Alpha3SpecHttpCorsPolicy(obj.corsPolicy),
+    'delegate': toJson_VirtualServiceV1Alpha3SpecHttpDelegate(obj.delegate),
+    'directResponse': toJson_VirtualServiceV1Alpha3SpecHttpDirectResponse(obj.directResponse),
+    'fault': toJson_VirtualServiceV1Alpha3SpecHttpFault(obj.fault),
+    'headers': toJson_VirtualServiceV1Alpha3SpecHttpHeaders(obj.headers),
+    'match': obj.match?.map(y => toJson_VirtualServiceV1Alpha3SpecHttpMatch(y)),
+    'mirror': toJson_VirtualServiceV1Alpha3SpecHttpMirror(obj.mirror),
+    'mirror_percent': obj.mirrorPercent,
+    'mirrorPercentage': toJson_VirtualServiceV1Alpha3SpecHttpMirrorPercentage(obj.mirrorPercentage),
+    'mirrors': obj.mirrors?.map(y => toJson_VirtualServiceV1Alpha3SpecHttpMirrors(y)),
+    'name': obj.name,
+    'redirect': toJson_VirtualServiceV1Alpha3SpecHttpRedirect(obj.redirect),
+    'retries': toJson_VirtualServiceV1Alpha3SpecHttpRetries(obj.retries),
+    'rewrite': toJson_VirtualServiceV1Alpha3SpecHttpRewrite(obj.rewrite),
+    'route': obj.route?.map(y => toJson_VirtualServiceV1Alpha3SpecHttpRoute(y)),
+    'timeout': obj.timeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecTcp
+ */
+export interface VirtualServiceV1Alpha3SpecTcp {
+  /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcp#match
+   */
+  readonly match?: VirtualServiceV1Alpha3SpecTcpMatch[];
+
+  /**
+   * The destination to which the connection should be forwarded to.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcp#route
+   */
+  readonly route?: VirtualServiceV1Alpha3SpecTcpRoute[];
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTcp(obj: VirtualServiceV1Alpha3SpecTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'match': obj.match?.map(y => toJson_VirtualServiceV1Alpha3SpecTcpMatch(y)),
+    'route': obj.route?.map(y => toJson_VirtualServiceV1Alpha3SpecTcpRoute(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecTls
+ */
+export interface VirtualServiceV1Alpha3SpecTls {
+  /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTls#match
+   */
+  readonly match: VirtualServiceV1Alpha3SpecTlsMatch[];
+
+  /**
+   * The destination to which the connection should be forwarded to.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTls#route
+   */
+  readonly route?: VirtualServiceV1Alpha3SpecTlsRoute[];
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTls(obj: VirtualServiceV1Alpha3SpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'match': obj.match?.map(y => toJson_VirtualServiceV1Alpha3SpecTlsMatch(y)),
+    'route': obj.route?.map(y => toJson_VirtualServiceV1Alpha3SpecTlsRoute(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Cross-Origin Resource Sharing policy (CORS).
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy
+ */
+export interface VirtualServiceV1Alpha3SpecHttpCorsPolicy {
+  /**
+   * Indicates whether the caller is allowed to send the actual request (not the preflight) using credentials.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#allowCredentials
+   */
+  readonly allowCredentials?: boolean;
+
+  /**
+   * List of HTTP headers that can be used when requesting the resource.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#allowHeaders
+   */
+  readonly allowHeaders?: string[];
+
+  /**
+   * List of HTTP methods allowed to access the resource.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#allowMethods
+   */
+  readonly allowMethods?: string[];
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#allowOrigin
+   */
+  readonly allowOrigin?: string[];
+
+  /**
+   * String patterns that match allowed origins.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#allowOrigins
+   */
+  readonly allowOrigins?: VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins[];
+
+  /**
+   * A list of HTTP headers that the browsers are allowed to access.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#exposeHeaders
+   */
+  readonly exposeHeaders?: string[];
+
+  /**
+   * Specifies how long the results of a preflight request can be cached.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#maxAge
+   */
+  readonly maxAge?: string;
+
+  /**
+   * Indicates whether preflight requests not matching the configured allowed origin shouldn't be forwarded to the upstream.
+   *
+   * Valid Options: FORWARD, IGNORE
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicy#unmatchedPreflights
+   */
+  readonly unmatchedPreflights?: VirtualServiceV1Alpha3SpecHttpCorsPolicyUnmatchedPreflights;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpCorsPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpCorsPolicy(obj: VirtualServiceV1Alpha3SpecHttpCorsPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowCredentials': obj.allowCredentials,
+    'allowHeaders': obj.allowHeaders?.map(y => y),
+    'allowMethods': obj.allowMethods?.map(y => y),
+    'allowOrigin': obj.allowOrigin?.map(y => y),
+    'allowOrigins': obj.allowOrigins?.map(y => toJson_VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins(y)),
+    'exposeHeaders': obj.exposeHeaders?.map(y => y),
+    'maxAge': obj.maxAge,
+    'unmatchedPreflights': obj.unmatchedPreflights,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Delegate is used to specify the particular VirtualService which can be used to define delegate HTTPRoute.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpDelegate
+ */
+export interface VirtualServiceV1Alpha3SpecHttpDelegate {
+  /**
+   * Name specifies the name of the delegate VirtualService.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpDelegate#name
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace specifies the namespace where the delegate VirtualService resides.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpDelegate#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpDelegate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpDelegate(obj: VirtualServiceV1Alpha3SpecHttpDelegate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A HTTP rule can either return a direct_response, redirect or forward (default) traffic.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpDirectResponse
+ */
+export interface VirtualServiceV1Alpha3SpecHttpDirectResponse {
+  /**
+   * Specifies the content of the response body.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpDirectResponse#body
+   */
+  readonly body?: VirtualServiceV1Alpha3SpecHttpDirectResponseBody;
+
+  /**
+   * Specifies the HTTP response status to be returned.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpDirectResponse#status
+   */
+  readonly status: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpDirectResponse' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpDirectResponse(obj: VirtualServiceV1Alpha3SpecHttpDirectResponse | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'body': toJson_VirtualServiceV1Alpha3SpecHttpDirectResponseBody(obj.body),
+    'status': obj.status,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Fault injection policy to apply on HTTP traffic at the client side.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpFault
+ */
+export interface VirtualServiceV1Alpha3SpecHttpFault {
+  /**
+   * Abort Http request attempts and return error codes back to downstream service, giving the impression that the upstream service is faulty.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFault#abort
+   */
+  readonly abort?: VirtualServiceV1Alpha3SpecHttpFaultAbort;
+
+  /**
+   * Delay requests before forwarding, emulating various failures such as network issues, overloaded upstream service, etc.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFault#delay
+   */
+  readonly delay?: VirtualServiceV1Alpha3SpecHttpFaultDelay;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpFault' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpFault(obj: VirtualServiceV1Alpha3SpecHttpFault | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'abort': toJson_VirtualServiceV1Alpha3SpecHttpFaultAbort(obj.abort),
+    'delay': toJson_VirtualServiceV1Alpha3SpecHttpFaultDelay(obj.delay),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpHeaders
+ */
+export interface VirtualServiceV1Alpha3SpecHttpHeaders {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeaders#request
+   */
+  readonly request?: VirtualServiceV1Alpha3SpecHttpHeadersRequest;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeaders#response
+   */
+  readonly response?: VirtualServiceV1Alpha3SpecHttpHeadersResponse;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpHeaders(obj: VirtualServiceV1Alpha3SpecHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'request': toJson_VirtualServiceV1Alpha3SpecHttpHeadersRequest(obj.request),
+    'response': toJson_VirtualServiceV1Alpha3SpecHttpHeadersResponse(obj.response),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpMatch
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatch {
+  /**
+   * HTTP Authority values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#authority
+   */
+  readonly authority?: VirtualServiceV1Alpha3SpecHttpMatchAuthority;
+
+  /**
+   * Names of gateways where the rule should be applied.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#gateways
+   */
+  readonly gateways?: string[];
+
+  /**
+   * The header keys must be lowercase and use hyphen as the separator, e.g.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#headers
+   */
+  readonly headers?: { [key: string]: VirtualServiceV1Alpha3SpecHttpMatchHeaders };
+
+  /**
+   * Flag to specify whether the URI matching should be case-insensitive.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#ignoreUriCase
+   */
+  readonly ignoreUriCase?: boolean;
+
+  /**
+   * HTTP Method values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#method
+   */
+  readonly method?: VirtualServiceV1Alpha3SpecHttpMatchMethod;
+
+  /**
+   * The name assigned to a match.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specifies the ports on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#port
+   */
+  readonly port?: number;
+
+  /**
+   * Query parameters for matching.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#queryParams
+   */
+  readonly queryParams?: { [key: string]: VirtualServiceV1Alpha3SpecHttpMatchQueryParams };
+
+  /**
+   * URI Scheme values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#scheme
+   */
+  readonly scheme?: VirtualServiceV1Alpha3SpecHttpMatchScheme;
+
+  /**
+   * One or more labels that constrain the applicability of a rule to source (client) workloads with the given labels.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#sourceLabels
+   */
+  readonly sourceLabels?: { [key: string]: string };
+
+  /**
+   * Source namespace constraining the applicability of a rule to workloads in that namespace.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#sourceNamespace
+   */
+  readonly sourceNamespace?: string;
+
+  /**
+   * The human readable prefix to use when emitting statistics for this route.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#statPrefix
+   */
+  readonly statPrefix?: string;
+
+  /**
+   * URI to match values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#uri
+   */
+  readonly uri?: VirtualServiceV1Alpha3SpecHttpMatchUri;
+
+  /**
+   * withoutHeader has the same syntax with the header, but has opposite meaning.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatch#withoutHeaders
+   */
+  readonly withoutHeaders?: { [key: string]: VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders };
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatch(obj: VirtualServiceV1Alpha3SpecHttpMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'authority': toJson_VirtualServiceV1Alpha3SpecHttpMatchAuthority(obj.authority),
+    'gateways': obj.gateways?.map(y => y),
+    'headers': ((obj.headers) === undefined) ? undefined : (Object.entries(obj.headers).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_VirtualServiceV1Alpha3SpecHttpMatchHeaders(i[1]) }), {})),
+    'ignoreUriCase': obj.ignoreUriCase,
+    'method': toJson_VirtualServiceV1Alpha3SpecHttpMatchMethod(obj.method),
+    'name': obj.name,
+    'port': obj.port,
+    'queryParams': ((obj.queryParams) === undefined) ? undefined : (Object.entries(obj.queryParams).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_VirtualServiceV1Alpha3SpecHttpMatchQueryParams(i[1]) }), {})),
+    'scheme': toJson_VirtualServiceV1Alpha3SpecHttpMatchScheme(obj.scheme),
+    'sourceLabels': ((obj.sourceLabels) === undefined) ? undefined : (Object.entries(obj.sourceLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'sourceNamespace': obj.sourceNamespace,
+    'statPrefix': obj.statPrefix,
+    'uri': toJson_VirtualServiceV1Alpha3SpecHttpMatchUri(obj.uri),
+    'withoutHeaders': ((obj.withoutHeaders) === undefined) ? undefined : (Object.entries(obj.withoutHeaders).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders(i[1]) }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mirror HTTP traffic to a another destination in addition to forwarding the requests to the intended destination.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMirror
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirror {
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirror#host
+   */
+  readonly host: string;
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirror#port
+   */
+  readonly port?: VirtualServiceV1Alpha3SpecHttpMirrorPort;
+
+  /**
+   * The name of a subset within the service.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirror#subset
+   */
+  readonly subset?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirror' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirror(obj: VirtualServiceV1Alpha3SpecHttpMirror | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': toJson_VirtualServiceV1Alpha3SpecHttpMirrorPort(obj.port),
+    'subset': obj.subset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Percentage of the traffic to be mirrored by the `mirror` field.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMirrorPercentage
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirrorPercentage {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorPercentage#value
+   */
+  readonly value?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirrorPercentage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorPercentage(obj: VirtualServiceV1Alpha3SpecHttpMirrorPercentage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpMirrors
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirrors {
+  /**
+   * Destination specifies the target of the mirror operation.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrors#destination
+   */
+  readonly destination: VirtualServiceV1Alpha3SpecHttpMirrorsDestination;
+
+  /**
+   * Percentage of the traffic to be mirrored by the `destination` field.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrors#percentage
+   */
+  readonly percentage?: VirtualServiceV1Alpha3SpecHttpMirrorsPercentage;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirrors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirrors(obj: VirtualServiceV1Alpha3SpecHttpMirrors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': toJson_VirtualServiceV1Alpha3SpecHttpMirrorsDestination(obj.destination),
+    'percentage': toJson_VirtualServiceV1Alpha3SpecHttpMirrorsPercentage(obj.percentage),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A HTTP rule can either return a direct_response, redirect or forward (default) traffic.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRedirect
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRedirect {
+  /**
+   * On a redirect, overwrite the Authority/Host portion of the URL with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#authority
+   */
+  readonly authority?: string;
+
+  /**
+   * On a redirect, dynamically set the port: * FROM_PROTOCOL_DEFAULT: automatically set to 80 for HTTP and 443 for HTTPS.
+   *
+   * Valid Options: FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#derivePort
+   */
+  readonly derivePort?: VirtualServiceV1Alpha3SpecHttpRedirectDerivePort;
+
+  /**
+   * On a redirect, overwrite the port portion of the URL with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#port
+   */
+  readonly port?: number;
+
+  /**
+   * On a redirect, Specifies the HTTP status code to use in the redirect response.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#redirectCode
+   */
+  readonly redirectCode?: number;
+
+  /**
+   * On a redirect, overwrite the scheme portion of the URL with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#scheme
+   */
+  readonly scheme?: string;
+
+  /**
+   * On a redirect, overwrite the Path portion of the URL with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#uri
+   */
+  readonly uri?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRedirect' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRedirect(obj: VirtualServiceV1Alpha3SpecHttpRedirect | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'authority': obj.authority,
+    'derivePort': obj.derivePort,
+    'port': obj.port,
+    'redirectCode': obj.redirectCode,
+    'scheme': obj.scheme,
+    'uri': obj.uri,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Retry policy for HTTP requests.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRetries
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRetries {
+  /**
+   * Number of retries to be allowed for a given request.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRetries#attempts
+   */
+  readonly attempts?: number;
+
+  /**
+   * Specifies the minimum duration between retry attempts.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRetries#backoff
+   */
+  readonly backoff?: string;
+
+  /**
+   * Timeout per attempt for a given request, including the initial call and any retries.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRetries#perTryTimeout
+   */
+  readonly perTryTimeout?: string;
+
+  /**
+   * Flag to specify whether the retries should ignore previously tried hosts during retry.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRetries#retryIgnorePreviousHosts
+   */
+  readonly retryIgnorePreviousHosts?: boolean;
+
+  /**
+   * Specifies the conditions under which retry takes place.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRetries#retryOn
+   */
+  readonly retryOn?: string;
+
+  /**
+   * Flag to specify whether the retries should retry to other localities.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRetries#retryRemoteLocalities
+   */
+  readonly retryRemoteLocalities?: boolean;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRetries' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRetries(obj: VirtualServiceV1Alpha3SpecHttpRetries | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attempts': obj.attempts,
+    'backoff': obj.backoff,
+    'perTryTimeout': obj.perTryTimeout,
+    'retryIgnorePreviousHosts': obj.retryIgnorePreviousHosts,
+    'retryOn': obj.retryOn,
+    'retryRemoteLocalities': obj.retryRemoteLocalities,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Rewrite HTTP URIs and Authority headers.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRewrite
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRewrite {
+  /**
+   * rewrite the Authority/Host header with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRewrite#authority
+   */
+  readonly authority?: string;
+
+  /**
+   * rewrite the path (or the prefix) portion of the URI with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRewrite#uri
+   */
+  readonly uri?: string;
+
+  /**
+   * rewrite the path portion of the URI with the specified regex.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRewrite#uriRegexRewrite
+   */
+  readonly uriRegexRewrite?: VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRewrite' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRewrite(obj: VirtualServiceV1Alpha3SpecHttpRewrite | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'authority': obj.authority,
+    'uri': obj.uri,
+    'uriRegexRewrite': toJson_VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite(obj.uriRegexRewrite),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpRoute
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRoute {
+  /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRoute#destination
+   */
+  readonly destination: VirtualServiceV1Alpha3SpecHttpRouteDestination;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRoute#headers
+   */
+  readonly headers?: VirtualServiceV1Alpha3SpecHttpRouteHeaders;
+
+  /**
+   * Weight specifies the relative proportion of traffic to be forwarded to the destination.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRoute#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRoute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRoute(obj: VirtualServiceV1Alpha3SpecHttpRoute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': toJson_VirtualServiceV1Alpha3SpecHttpRouteDestination(obj.destination),
+    'headers': toJson_VirtualServiceV1Alpha3SpecHttpRouteHeaders(obj.headers),
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecTcpMatch
+ */
+export interface VirtualServiceV1Alpha3SpecTcpMatch {
+  /**
+   * IPv4 or IPv6 ip addresses of destination with optional subnet.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpMatch#destinationSubnets
+   */
+  readonly destinationSubnets?: string[];
+
+  /**
+   * Names of gateways where the rule should be applied.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpMatch#gateways
+   */
+  readonly gateways?: string[];
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpMatch#port
+   */
+  readonly port?: number;
+
+  /**
+   * One or more labels that constrain the applicability of a rule to workloads with the given labels.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpMatch#sourceLabels
+   */
+  readonly sourceLabels?: { [key: string]: string };
+
+  /**
+   * Source namespace constraining the applicability of a rule to workloads in that namespace.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpMatch#sourceNamespace
+   */
+  readonly sourceNamespace?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecTcpMatch#sourceSubnet
+   */
+  readonly sourceSubnet?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTcpMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTcpMatch(obj: VirtualServiceV1Alpha3SpecTcpMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destinationSubnets': obj.destinationSubnets?.map(y => y),
+    'gateways': obj.gateways?.map(y => y),
+    'port': obj.port,
+    'sourceLabels': ((obj.sourceLabels) === undefined) ? undefined : (Object.entries(obj.sourceLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'sourceNamespace': obj.sourceNamespace,
+    'sourceSubnet': obj.sourceSubnet,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecTcpRoute
+ */
+export interface VirtualServiceV1Alpha3SpecTcpRoute {
+  /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpRoute#destination
+   */
+  readonly destination: VirtualServiceV1Alpha3SpecTcpRouteDestination;
+
+  /**
+   * Weight specifies the relative proportion of traffic to be forwarded to the destination.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpRoute#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTcpRoute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTcpRoute(obj: VirtualServiceV1Alpha3SpecTcpRoute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': toJson_VirtualServiceV1Alpha3SpecTcpRouteDestination(obj.destination),
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecTlsMatch
+ */
+export interface VirtualServiceV1Alpha3SpecTlsMatch {
+  /**
+   * IPv4 or IPv6 ip addresses of destination with optional subnet.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsMatch#destinationSubnets
+   */
+  readonly destinationSubnets?: string[];
+
+  /**
+   * Names of gateways where the rule should be applied.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsMatch#gateways
+   */
+  readonly gateways?: string[];
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsMatch#port
+   */
+  readonly port?: number;
+
+  /**
+   * SNI (server name indicator) to match on.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsMatch#sniHosts
+   */
+  readonly sniHosts: string[];
+
+  /**
+   * One or more labels that constrain the applicability of a rule to workloads with the given labels.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsMatch#sourceLabels
+   */
+  readonly sourceLabels?: { [key: string]: string };
+
+  /**
+   * Source namespace constraining the applicability of a rule to workloads in that namespace.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsMatch#sourceNamespace
+   */
+  readonly sourceNamespace?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTlsMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTlsMatch(obj: VirtualServiceV1Alpha3SpecTlsMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destinationSubnets': obj.destinationSubnets?.map(y => y),
+    'gateways': obj.gateways?.map(y => y),
+    'port': obj.port,
+    'sniHosts': obj.sniHosts?.map(y => y),
+    'sourceLabels': ((obj.sourceLabels) === undefined) ? undefined : (Object.entries(obj.sourceLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'sourceNamespace': obj.sourceNamespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecTlsRoute
+ */
+export interface VirtualServiceV1Alpha3SpecTlsRoute {
+  /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsRoute#destination
+   */
+  readonly destination: VirtualServiceV1Alpha3SpecTlsRouteDestination;
+
+  /**
+   * Weight specifies the relative proportion of traffic to be forwarded to the destination.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsRoute#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTlsRoute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTlsRoute(obj: VirtualServiceV1Alpha3SpecTlsRoute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': toJson_VirtualServiceV1Alpha3SpecTlsRouteDestination(obj.destination),
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins
+ */
+export interface VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins(obj: VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether preflight requests not matching the configured allowed origin shouldn't be forwarded to the upstream.
+ *
+ * Valid Options: FORWARD, IGNORE
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpCorsPolicyUnmatchedPreflights
+ */
+export enum VirtualServiceV1Alpha3SpecHttpCorsPolicyUnmatchedPreflights {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** FORWARD */
+  FORWARD = "FORWARD",
+  /** IGNORE */
+  IGNORE = "IGNORE",
+}
+
+/**
+ * Specifies the content of the response body.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpDirectResponseBody
+ */
+export interface VirtualServiceV1Alpha3SpecHttpDirectResponseBody {
+  /**
+   * response body as base64 encoded bytes.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpDirectResponseBody#bytes
+   */
+  readonly bytes?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpDirectResponseBody#string
+   */
+  readonly string?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpDirectResponseBody' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpDirectResponseBody(obj: VirtualServiceV1Alpha3SpecHttpDirectResponseBody | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bytes': obj.bytes,
+    'string': obj.string,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Abort Http request attempts and return error codes back to downstream service, giving the impression that the upstream service is faulty.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpFaultAbort
+ */
+export interface VirtualServiceV1Alpha3SpecHttpFaultAbort {
+  /**
+   * GRPC status code to use to abort the request.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultAbort#grpcStatus
+   */
+  readonly grpcStatus?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultAbort#http2Error
+   */
+  readonly http2Error?: string;
+
+  /**
+   * HTTP status code to use to abort the Http request.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultAbort#httpStatus
+   */
+  readonly httpStatus?: number;
+
+  /**
+   * Percentage of requests to be aborted with the error code provided.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultAbort#percentage
+   */
+  readonly percentage?: VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpFaultAbort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpFaultAbort(obj: VirtualServiceV1Alpha3SpecHttpFaultAbort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'grpcStatus': obj.grpcStatus,
+    'http2Error': obj.http2Error,
+    'httpStatus': obj.httpStatus,
+    'percentage': toJson_VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage(obj.percentage),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Delay requests before forwarding, emulating various failures such as network issues, overloaded upstream service, etc.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpFaultDelay
+ */
+export interface VirtualServiceV1Alpha3SpecHttpFaultDelay {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultDelay#exponentialDelay
+   */
+  readonly exponentialDelay?: string;
+
+  /**
+   * Add a fixed delay before forwarding the request.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultDelay#fixedDelay
+   */
+  readonly fixedDelay?: string;
+
+  /**
+   * Percentage of requests on which the delay will be injected (0-100).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultDelay#percent
+   */
+  readonly percent?: number;
+
+  /**
+   * Percentage of requests on which the delay will be injected.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultDelay#percentage
+   */
+  readonly percentage?: VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpFaultDelay' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpFaultDelay(obj: VirtualServiceV1Alpha3SpecHttpFaultDelay | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exponentialDelay': obj.exponentialDelay,
+    'fixedDelay': obj.fixedDelay,
+    'percent': obj.percent,
+    'percentage': toJson_VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage(obj.percentage),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpHeadersRequest
+ */
+export interface VirtualServiceV1Alpha3SpecHttpHeadersRequest {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeadersRequest#add
+   */
+  readonly add?: { [key: string]: string };
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeadersRequest#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeadersRequest#set
+   */
+  readonly set?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpHeadersRequest' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpHeadersRequest(obj: VirtualServiceV1Alpha3SpecHttpHeadersRequest | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': ((obj.add) === undefined) ? undefined : (Object.entries(obj.add).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'remove': obj.remove?.map(y => y),
+    'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpHeadersResponse
+ */
+export interface VirtualServiceV1Alpha3SpecHttpHeadersResponse {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeadersResponse#add
+   */
+  readonly add?: { [key: string]: string };
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeadersResponse#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpHeadersResponse#set
+   */
+  readonly set?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpHeadersResponse' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpHeadersResponse(obj: VirtualServiceV1Alpha3SpecHttpHeadersResponse | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': ((obj.add) === undefined) ? undefined : (Object.entries(obj.add).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'remove': obj.remove?.map(y => y),
+    'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP Authority values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchAuthority
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchAuthority {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchAuthority#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchAuthority#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchAuthority#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchAuthority' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchAuthority(obj: VirtualServiceV1Alpha3SpecHttpMatchAuthority | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchHeaders
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchHeaders {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchHeaders#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchHeaders#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchHeaders#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchHeaders(obj: VirtualServiceV1Alpha3SpecHttpMatchHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP Method values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchMethod
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchMethod {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchMethod#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchMethod#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchMethod#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchMethod' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchMethod(obj: VirtualServiceV1Alpha3SpecHttpMatchMethod | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchQueryParams
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchQueryParams {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchQueryParams#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchQueryParams#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchQueryParams#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchQueryParams' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchQueryParams(obj: VirtualServiceV1Alpha3SpecHttpMatchQueryParams | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * URI Scheme values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchScheme
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchScheme {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchScheme#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchScheme#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchScheme#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchScheme' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchScheme(obj: VirtualServiceV1Alpha3SpecHttpMatchScheme | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * URI to match values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchUri
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchUri {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchUri#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchUri#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchUri#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchUri' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchUri(obj: VirtualServiceV1Alpha3SpecHttpMatchUri | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders#exact
+   */
+  readonly exact?: string;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders#prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders#regex
+   */
+  readonly regex?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders(obj: VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exact': obj.exact,
+    'prefix': obj.prefix,
+    'regex': obj.regex,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the port on the host that is being addressed.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMirrorPort
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirrorPort {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirrorPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorPort(obj: VirtualServiceV1Alpha3SpecHttpMirrorPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Destination specifies the target of the mirror operation.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMirrorsDestination
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirrorsDestination {
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorsDestination#host
+   */
+  readonly host: string;
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorsDestination#port
+   */
+  readonly port?: VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort;
+
+  /**
+   * The name of a subset within the service.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorsDestination#subset
+   */
+  readonly subset?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirrorsDestination' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorsDestination(obj: VirtualServiceV1Alpha3SpecHttpMirrorsDestination | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': toJson_VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort(obj.port),
+    'subset': obj.subset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Percentage of the traffic to be mirrored by the `destination` field.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMirrorsPercentage
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirrorsPercentage {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorsPercentage#value
+   */
+  readonly value?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirrorsPercentage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorsPercentage(obj: VirtualServiceV1Alpha3SpecHttpMirrorsPercentage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * On a redirect, dynamically set the port: * FROM_PROTOCOL_DEFAULT: automatically set to 80 for HTTP and 443 for HTTPS.
+ *
+ * Valid Options: FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRedirectDerivePort
+ */
+export enum VirtualServiceV1Alpha3SpecHttpRedirectDerivePort {
+  /** FROM_PROTOCOL_DEFAULT */
+  FROM_UNDERSCORE_PROTOCOL_UNDERSCORE_DEFAULT = "FROM_PROTOCOL_DEFAULT",
+  /** FROM_REQUEST_PORT */
+  FROM_UNDERSCORE_REQUEST_UNDERSCORE_PORT = "FROM_REQUEST_PORT",
+}
+
+/**
+ * rewrite the path portion of the URI with the specified regex.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite {
+  /**
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite#match
+   */
+  readonly match?: string;
+
+  /**
+   * The string that should replace into matching portions of original URI.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite#rewrite
+   */
+  readonly rewrite?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite(obj: VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'match': obj.match,
+    'rewrite': obj.rewrite,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRouteDestination
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRouteDestination {
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteDestination#host
+   */
+  readonly host: string;
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteDestination#port
+   */
+  readonly port?: VirtualServiceV1Alpha3SpecHttpRouteDestinationPort;
+
+  /**
+   * The name of a subset within the service.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteDestination#subset
+   */
+  readonly subset?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRouteDestination' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRouteDestination(obj: VirtualServiceV1Alpha3SpecHttpRouteDestination | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': toJson_VirtualServiceV1Alpha3SpecHttpRouteDestinationPort(obj.port),
+    'subset': obj.subset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpRouteHeaders
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRouteHeaders {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeaders#request
+   */
+  readonly request?: VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest;
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeaders#response
+   */
+  readonly response?: VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRouteHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRouteHeaders(obj: VirtualServiceV1Alpha3SpecHttpRouteHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'request': toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest(obj.request),
+    'response': toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse(obj.response),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
+ * @schema VirtualServiceV1Alpha3SpecTcpRouteDestination
+ */
+export interface VirtualServiceV1Alpha3SpecTcpRouteDestination {
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpRouteDestination#host
+   */
+  readonly host: string;
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpRouteDestination#port
+   */
+  readonly port?: VirtualServiceV1Alpha3SpecTcpRouteDestinationPort;
+
+  /**
+   * The name of a subset within the service.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTcpRouteDestination#subset
+   */
+  readonly subset?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTcpRouteDestination' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTcpRouteDestination(obj: VirtualServiceV1Alpha3SpecTcpRouteDestination | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': toJson_VirtualServiceV1Alpha3SpecTcpRouteDestinationPort(obj.port),
+    'subset': obj.subset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
+ * @schema VirtualServiceV1Alpha3SpecTlsRouteDestination
+ */
+export interface VirtualServiceV1Alpha3SpecTlsRouteDestination {
+  /**
+   * The name of a service from the service registry.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsRouteDestination#host
+   */
+  readonly host: string;
+
+  /**
+   * Specifies the port on the host that is being addressed.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsRouteDestination#port
+   */
+  readonly port?: VirtualServiceV1Alpha3SpecTlsRouteDestinationPort;
+
+  /**
+   * The name of a subset within the service.
+   *
+   * @schema VirtualServiceV1Alpha3SpecTlsRouteDestination#subset
+   */
+  readonly subset?: string;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTlsRouteDestination' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTlsRouteDestination(obj: VirtualServiceV1Alpha3SpecTlsRouteDestination | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': toJson_VirtualServiceV1Alpha3SpecTlsRouteDestinationPort(obj.port),
+    'subset': obj.subset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Percentage of requests to be aborted with the error code provided.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage
+ */
+export interface VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage#value
+   */
+  readonly value?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage(obj: VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Percentage of requests on which the delay will be injected.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage
+ */
+export interface VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage#value
+   */
+  readonly value?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage(obj: VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the port on the host that is being addressed.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort
+ */
+export interface VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort(obj: VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the port on the host that is being addressed.
+ *
+ * @schema VirtualServiceV1Alpha3SpecHttpRouteDestinationPort
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRouteDestinationPort {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteDestinationPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRouteDestinationPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRouteDestinationPort(obj: VirtualServiceV1Alpha3SpecHttpRouteDestinationPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest#add
+   */
+  readonly add?: { [key: string]: string };
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest#set
+   */
+  readonly set?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest(obj: VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': ((obj.add) === undefined) ? undefined : (Object.entries(obj.add).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'remove': obj.remove?.map(y => y),
+    'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse
+ */
+export interface VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse#add
+   */
+  readonly add?: { [key: string]: string };
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse#set
+   */
+  readonly set?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse(obj: VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': ((obj.add) === undefined) ? undefined : (Object.entries(obj.add).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'remove': obj.remove?.map(y => y),
+    'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the port on the host that is being addressed.
+ *
+ * @schema VirtualServiceV1Alpha3SpecTcpRouteDestinationPort
+ */
+export interface VirtualServiceV1Alpha3SpecTcpRouteDestinationPort {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecTcpRouteDestinationPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTcpRouteDestinationPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTcpRouteDestinationPort(obj: VirtualServiceV1Alpha3SpecTcpRouteDestinationPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies the port on the host that is being addressed.
+ *
+ * @schema VirtualServiceV1Alpha3SpecTlsRouteDestinationPort
+ */
+export interface VirtualServiceV1Alpha3SpecTlsRouteDestinationPort {
+  /**
+   * @schema VirtualServiceV1Alpha3SpecTlsRouteDestinationPort#number
+   */
+  readonly number?: number;
+}
+
+/**
+ * Converts an object of type 'VirtualServiceV1Alpha3SpecTlsRouteDestinationPort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_VirtualServiceV1Alpha3SpecTlsRouteDestinationPort(obj: VirtualServiceV1Alpha3SpecTlsRouteDestinationPort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'number': obj.number,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema VirtualServiceV1Beta1
  */
 export class VirtualServiceV1Beta1 extends ApiObject {
@@ -13037,6 +25521,8 @@ export interface VirtualServiceV1Beta1Spec {
   readonly tcp?: VirtualServiceV1Beta1SpecTcp[];
 
   /**
+   * An ordered list of route rule for non-terminated TLS & HTTPS traffic.
+   *
    * @schema VirtualServiceV1Beta1Spec#tls
    */
   readonly tls?: VirtualServiceV1Beta1SpecTls[];
@@ -13073,6 +25559,8 @@ export interface VirtualServiceV1Beta1SpecHttp {
   readonly corsPolicy?: VirtualServiceV1Beta1SpecHttpCorsPolicy;
 
   /**
+   * Delegate is used to specify the particular VirtualService which can be used to define delegate HTTPRoute.
+   *
    * @schema VirtualServiceV1Beta1SpecHttp#delegate
    */
   readonly delegate?: VirtualServiceV1Beta1SpecHttpDelegate;
@@ -13097,18 +25585,20 @@ export interface VirtualServiceV1Beta1SpecHttp {
   readonly headers?: VirtualServiceV1Beta1SpecHttpHeaders;
 
   /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
    * @schema VirtualServiceV1Beta1SpecHttp#match
    */
   readonly match?: VirtualServiceV1Beta1SpecHttpMatch[];
 
   /**
+   * Mirror HTTP traffic to a another destination in addition to forwarding the requests to the intended destination.
+   *
    * @schema VirtualServiceV1Beta1SpecHttp#mirror
    */
   readonly mirror?: VirtualServiceV1Beta1SpecHttpMirror;
 
   /**
-   * Percentage of the traffic to be mirrored by the `mirror` field.
-   *
    * @schema VirtualServiceV1Beta1SpecHttp#mirror_percent
    */
   readonly mirrorPercent?: number;
@@ -13122,6 +25612,8 @@ export interface VirtualServiceV1Beta1SpecHttp {
   readonly mirrorPercentage?: VirtualServiceV1Beta1SpecHttpMirrorPercentage;
 
   /**
+   * Specifies the destinations to mirror HTTP traffic in addition to the original destination.
+   *
    * @schema VirtualServiceV1Beta1SpecHttp#mirrors
    */
   readonly mirrors?: VirtualServiceV1Beta1SpecHttpMirrors[];
@@ -13203,6 +25695,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttp(obj: VirtualServiceV1Beta1S
  */
 export interface VirtualServiceV1Beta1SpecTcp {
   /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
    * @schema VirtualServiceV1Beta1SpecTcp#match
    */
   readonly match?: VirtualServiceV1Beta1SpecTcpMatch[];
@@ -13235,9 +25729,11 @@ export function toJson_VirtualServiceV1Beta1SpecTcp(obj: VirtualServiceV1Beta1Sp
  */
 export interface VirtualServiceV1Beta1SpecTls {
   /**
+   * Match conditions to be satisfied for the rule to be activated.
+   *
    * @schema VirtualServiceV1Beta1SpecTls#match
    */
-  readonly match?: VirtualServiceV1Beta1SpecTlsMatch[];
+  readonly match: VirtualServiceV1Beta1SpecTlsMatch[];
 
   /**
    * The destination to which the connection should be forwarded to.
@@ -13269,11 +25765,15 @@ export function toJson_VirtualServiceV1Beta1SpecTls(obj: VirtualServiceV1Beta1Sp
  */
 export interface VirtualServiceV1Beta1SpecHttpCorsPolicy {
   /**
+   * Indicates whether the caller is allowed to send the actual request (not the preflight) using credentials.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpCorsPolicy#allowCredentials
    */
   readonly allowCredentials?: boolean;
 
   /**
+   * List of HTTP headers that can be used when requesting the resource.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpCorsPolicy#allowHeaders
    */
   readonly allowHeaders?: string[];
@@ -13286,8 +25786,6 @@ export interface VirtualServiceV1Beta1SpecHttpCorsPolicy {
   readonly allowMethods?: string[];
 
   /**
-   * The list of origins that are allowed to perform CORS requests.
-   *
    * @schema VirtualServiceV1Beta1SpecHttpCorsPolicy#allowOrigin
    */
   readonly allowOrigin?: string[];
@@ -13300,14 +25798,27 @@ export interface VirtualServiceV1Beta1SpecHttpCorsPolicy {
   readonly allowOrigins?: VirtualServiceV1Beta1SpecHttpCorsPolicyAllowOrigins[];
 
   /**
+   * A list of HTTP headers that the browsers are allowed to access.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpCorsPolicy#exposeHeaders
    */
   readonly exposeHeaders?: string[];
 
   /**
+   * Specifies how long the results of a preflight request can be cached.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpCorsPolicy#maxAge
    */
   readonly maxAge?: string;
+
+  /**
+   * Indicates whether preflight requests not matching the configured allowed origin shouldn't be forwarded to the upstream.
+   *
+   * Valid Options: FORWARD, IGNORE
+   *
+   * @schema VirtualServiceV1Beta1SpecHttpCorsPolicy#unmatchedPreflights
+   */
+  readonly unmatchedPreflights?: VirtualServiceV1Beta1SpecHttpCorsPolicyUnmatchedPreflights;
 }
 
 /**
@@ -13324,6 +25835,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpCorsPolicy(obj: VirtualServi
     'allowOrigins': obj.allowOrigins?.map(y => toJson_VirtualServiceV1Beta1SpecHttpCorsPolicyAllowOrigins(y)),
     'exposeHeaders': obj.exposeHeaders?.map(y => y),
     'maxAge': obj.maxAge,
+    'unmatchedPreflights': obj.unmatchedPreflights,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -13331,6 +25843,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpCorsPolicy(obj: VirtualServi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Delegate is used to specify the particular VirtualService which can be used to define delegate HTTPRoute.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpDelegate
  */
 export interface VirtualServiceV1Beta1SpecHttpDelegate {
@@ -13382,7 +25896,7 @@ export interface VirtualServiceV1Beta1SpecHttpDirectResponse {
    *
    * @schema VirtualServiceV1Beta1SpecHttpDirectResponse#status
    */
-  readonly status?: number;
+  readonly status: number;
 }
 
 /**
@@ -13407,11 +25921,15 @@ export function toJson_VirtualServiceV1Beta1SpecHttpDirectResponse(obj: VirtualS
  */
 export interface VirtualServiceV1Beta1SpecHttpFault {
   /**
+   * Abort Http request attempts and return error codes back to downstream service, giving the impression that the upstream service is faulty.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpFault#abort
    */
   readonly abort?: VirtualServiceV1Beta1SpecHttpFaultAbort;
 
   /**
+   * Delay requests before forwarding, emulating various failures such as network issues, overloaded upstream service, etc.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpFault#delay
    */
   readonly delay?: VirtualServiceV1Beta1SpecHttpFaultDelay;
@@ -13467,6 +25985,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpHeaders(obj: VirtualServiceV
  */
 export interface VirtualServiceV1Beta1SpecHttpMatch {
   /**
+   * HTTP Authority values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMatch#authority
    */
   readonly authority?: VirtualServiceV1Beta1SpecHttpMatchAuthority;
@@ -13479,6 +25999,8 @@ export interface VirtualServiceV1Beta1SpecHttpMatch {
   readonly gateways?: string[];
 
   /**
+   * The header keys must be lowercase and use hyphen as the separator, e.g.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMatch#headers
    */
   readonly headers?: { [key: string]: VirtualServiceV1Beta1SpecHttpMatchHeaders };
@@ -13491,6 +26013,8 @@ export interface VirtualServiceV1Beta1SpecHttpMatch {
   readonly ignoreUriCase?: boolean;
 
   /**
+   * HTTP Method values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMatch#method
    */
   readonly method?: VirtualServiceV1Beta1SpecHttpMatchMethod;
@@ -13517,11 +26041,15 @@ export interface VirtualServiceV1Beta1SpecHttpMatch {
   readonly queryParams?: { [key: string]: VirtualServiceV1Beta1SpecHttpMatchQueryParams };
 
   /**
+   * URI Scheme values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMatch#scheme
    */
   readonly scheme?: VirtualServiceV1Beta1SpecHttpMatchScheme;
 
   /**
+   * One or more labels that constrain the applicability of a rule to source (client) workloads with the given labels.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMatch#sourceLabels
    */
   readonly sourceLabels?: { [key: string]: string };
@@ -13541,6 +26069,8 @@ export interface VirtualServiceV1Beta1SpecHttpMatch {
   readonly statPrefix?: string;
 
   /**
+   * URI to match values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMatch#uri
    */
   readonly uri?: VirtualServiceV1Beta1SpecHttpMatchUri;
@@ -13581,6 +26111,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatch(obj: VirtualServiceV1B
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Mirror HTTP traffic to a another destination in addition to forwarding the requests to the intended destination.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMirror
  */
 export interface VirtualServiceV1Beta1SpecHttpMirror {
@@ -13589,7 +26121,7 @@ export interface VirtualServiceV1Beta1SpecHttpMirror {
    *
    * @schema VirtualServiceV1Beta1SpecHttpMirror#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -13653,11 +26185,15 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorPercentage(obj: Virtua
  */
 export interface VirtualServiceV1Beta1SpecHttpMirrors {
   /**
+   * Destination specifies the target of the mirror operation.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMirrors#destination
    */
-  readonly destination?: VirtualServiceV1Beta1SpecHttpMirrorsDestination;
+  readonly destination: VirtualServiceV1Beta1SpecHttpMirrorsDestination;
 
   /**
+   * Percentage of the traffic to be mirrored by the `destination` field.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpMirrors#percentage
    */
   readonly percentage?: VirtualServiceV1Beta1SpecHttpMirrorsPercentage;
@@ -13685,11 +26221,17 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrors(obj: VirtualServiceV
  */
 export interface VirtualServiceV1Beta1SpecHttpRedirect {
   /**
+   * On a redirect, overwrite the Authority/Host portion of the URL with this value.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpRedirect#authority
    */
   readonly authority?: string;
 
   /**
+   * On a redirect, dynamically set the port: * FROM_PROTOCOL_DEFAULT: automatically set to 80 for HTTP and 443 for HTTPS.
+   *
+   * Valid Options: FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT
+   *
    * @schema VirtualServiceV1Beta1SpecHttpRedirect#derivePort
    */
   readonly derivePort?: VirtualServiceV1Beta1SpecHttpRedirectDerivePort;
@@ -13702,6 +26244,8 @@ export interface VirtualServiceV1Beta1SpecHttpRedirect {
   readonly port?: number;
 
   /**
+   * On a redirect, Specifies the HTTP status code to use in the redirect response.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpRedirect#redirectCode
    */
   readonly redirectCode?: number;
@@ -13714,6 +26258,8 @@ export interface VirtualServiceV1Beta1SpecHttpRedirect {
   readonly scheme?: string;
 
   /**
+   * On a redirect, overwrite the Path portion of the URL with this value.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpRedirect#uri
    */
   readonly uri?: string;
@@ -13752,11 +26298,25 @@ export interface VirtualServiceV1Beta1SpecHttpRetries {
   readonly attempts?: number;
 
   /**
+   * Specifies the minimum duration between retry attempts.
+   *
+   * @schema VirtualServiceV1Beta1SpecHttpRetries#backoff
+   */
+  readonly backoff?: string;
+
+  /**
    * Timeout per attempt for a given request, including the initial call and any retries.
    *
    * @schema VirtualServiceV1Beta1SpecHttpRetries#perTryTimeout
    */
   readonly perTryTimeout?: string;
+
+  /**
+   * Flag to specify whether the retries should ignore previously tried hosts during retry.
+   *
+   * @schema VirtualServiceV1Beta1SpecHttpRetries#retryIgnorePreviousHosts
+   */
+  readonly retryIgnorePreviousHosts?: boolean;
 
   /**
    * Specifies the conditions under which retry takes place.
@@ -13781,7 +26341,9 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRetries(obj: VirtualServiceV
   if (obj === undefined) { return undefined; }
   const result = {
     'attempts': obj.attempts,
+    'backoff': obj.backoff,
     'perTryTimeout': obj.perTryTimeout,
+    'retryIgnorePreviousHosts': obj.retryIgnorePreviousHosts,
     'retryOn': obj.retryOn,
     'retryRemoteLocalities': obj.retryRemoteLocalities,
   };
@@ -13804,6 +26366,8 @@ export interface VirtualServiceV1Beta1SpecHttpRewrite {
   readonly authority?: string;
 
   /**
+   * rewrite the path (or the prefix) portion of the URI with this value.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpRewrite#uri
    */
   readonly uri?: string;
@@ -13837,9 +26401,11 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRewrite(obj: VirtualServiceV
  */
 export interface VirtualServiceV1Beta1SpecHttpRoute {
   /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
    * @schema VirtualServiceV1Beta1SpecHttpRoute#destination
    */
-  readonly destination?: VirtualServiceV1Beta1SpecHttpRouteDestination;
+  readonly destination: VirtualServiceV1Beta1SpecHttpRouteDestination;
 
   /**
    * @schema VirtualServiceV1Beta1SpecHttpRoute#headers
@@ -13896,6 +26462,8 @@ export interface VirtualServiceV1Beta1SpecTcpMatch {
   readonly port?: number;
 
   /**
+   * One or more labels that constrain the applicability of a rule to workloads with the given labels.
+   *
    * @schema VirtualServiceV1Beta1SpecTcpMatch#sourceLabels
    */
   readonly sourceLabels?: { [key: string]: string };
@@ -13908,8 +26476,6 @@ export interface VirtualServiceV1Beta1SpecTcpMatch {
   readonly sourceNamespace?: string;
 
   /**
-   * IPv4 or IPv6 ip address of source with optional subnet.
-   *
    * @schema VirtualServiceV1Beta1SpecTcpMatch#sourceSubnet
    */
   readonly sourceSubnet?: string;
@@ -13939,9 +26505,11 @@ export function toJson_VirtualServiceV1Beta1SpecTcpMatch(obj: VirtualServiceV1Be
  */
 export interface VirtualServiceV1Beta1SpecTcpRoute {
   /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
    * @schema VirtualServiceV1Beta1SpecTcpRoute#destination
    */
-  readonly destination?: VirtualServiceV1Beta1SpecTcpRouteDestination;
+  readonly destination: VirtualServiceV1Beta1SpecTcpRouteDestination;
 
   /**
    * Weight specifies the relative proportion of traffic to be forwarded to the destination.
@@ -13996,9 +26564,11 @@ export interface VirtualServiceV1Beta1SpecTlsMatch {
    *
    * @schema VirtualServiceV1Beta1SpecTlsMatch#sniHosts
    */
-  readonly sniHosts?: string[];
+  readonly sniHosts: string[];
 
   /**
+   * One or more labels that constrain the applicability of a rule to workloads with the given labels.
+   *
    * @schema VirtualServiceV1Beta1SpecTlsMatch#sourceLabels
    */
   readonly sourceLabels?: { [key: string]: string };
@@ -14035,9 +26605,11 @@ export function toJson_VirtualServiceV1Beta1SpecTlsMatch(obj: VirtualServiceV1Be
  */
 export interface VirtualServiceV1Beta1SpecTlsRoute {
   /**
+   * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+   *
    * @schema VirtualServiceV1Beta1SpecTlsRoute#destination
    */
-  readonly destination?: VirtualServiceV1Beta1SpecTlsRouteDestination;
+  readonly destination: VirtualServiceV1Beta1SpecTlsRouteDestination;
 
   /**
    * Weight specifies the relative proportion of traffic to be forwarded to the destination.
@@ -14077,7 +26649,7 @@ export interface VirtualServiceV1Beta1SpecHttpCorsPolicyAllowOrigins {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpCorsPolicyAllowOrigins#regex
    */
@@ -14099,6 +26671,22 @@ export function toJson_VirtualServiceV1Beta1SpecHttpCorsPolicyAllowOrigins(obj: 
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Indicates whether preflight requests not matching the configured allowed origin shouldn't be forwarded to the upstream.
+ *
+ * Valid Options: FORWARD, IGNORE
+ *
+ * @schema VirtualServiceV1Beta1SpecHttpCorsPolicyUnmatchedPreflights
+ */
+export enum VirtualServiceV1Beta1SpecHttpCorsPolicyUnmatchedPreflights {
+  /** UNSPECIFIED */
+  UNSPECIFIED = "UNSPECIFIED",
+  /** FORWARD */
+  FORWARD = "FORWARD",
+  /** IGNORE */
+  IGNORE = "IGNORE",
+}
 
 /**
  * Specifies the content of the response body.
@@ -14135,6 +26723,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpDirectResponseBody(obj: Virt
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Abort Http request attempts and return error codes back to downstream service, giving the impression that the upstream service is faulty.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpFaultAbort
  */
 export interface VirtualServiceV1Beta1SpecHttpFaultAbort {
@@ -14183,6 +26773,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpFaultAbort(obj: VirtualServi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Delay requests before forwarding, emulating various failures such as network issues, overloaded upstream service, etc.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpFaultDelay
  */
 export interface VirtualServiceV1Beta1SpecHttpFaultDelay {
@@ -14303,6 +26895,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpHeadersResponse(obj: Virtual
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * HTTP Authority values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMatchAuthority
  */
 export interface VirtualServiceV1Beta1SpecHttpMatchAuthority {
@@ -14317,7 +26911,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchAuthority {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchAuthority#regex
    */
@@ -14355,7 +26949,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchHeaders {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchHeaders#regex
    */
@@ -14379,6 +26973,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchHeaders(obj: VirtualSer
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * HTTP Method values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMatchMethod
  */
 export interface VirtualServiceV1Beta1SpecHttpMatchMethod {
@@ -14393,7 +26989,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchMethod {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchMethod#regex
    */
@@ -14431,7 +27027,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchQueryParams {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchQueryParams#regex
    */
@@ -14455,6 +27051,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchQueryParams(obj: Virtua
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * URI Scheme values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMatchScheme
  */
 export interface VirtualServiceV1Beta1SpecHttpMatchScheme {
@@ -14469,7 +27067,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchScheme {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchScheme#regex
    */
@@ -14493,6 +27091,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchScheme(obj: VirtualServ
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * URI to match values are case-sensitive and formatted as follows: - `exact: "value"` for exact string match - `prefix: "value"` for prefix-based match - `regex: "value"` for [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMatchUri
  */
 export interface VirtualServiceV1Beta1SpecHttpMatchUri {
@@ -14507,7 +27107,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchUri {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchUri#regex
    */
@@ -14545,7 +27145,7 @@ export interface VirtualServiceV1Beta1SpecHttpMatchWithoutHeaders {
   readonly prefix?: string;
 
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpMatchWithoutHeaders#regex
    */
@@ -14595,6 +27195,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorPort(obj: VirtualServi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination specifies the target of the mirror operation.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMirrorsDestination
  */
 export interface VirtualServiceV1Beta1SpecHttpMirrorsDestination {
@@ -14603,7 +27205,7 @@ export interface VirtualServiceV1Beta1SpecHttpMirrorsDestination {
    *
    * @schema VirtualServiceV1Beta1SpecHttpMirrorsDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -14637,6 +27239,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorsDestination(obj: Virt
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Percentage of the traffic to be mirrored by the `destination` field.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpMirrorsPercentage
  */
 export interface VirtualServiceV1Beta1SpecHttpMirrorsPercentage {
@@ -14661,6 +27265,10 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorsPercentage(obj: Virtu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * On a redirect, dynamically set the port: * FROM_PROTOCOL_DEFAULT: automatically set to 80 for HTTP and 443 for HTTPS.
+ *
+ * Valid Options: FROM_PROTOCOL_DEFAULT, FROM_REQUEST_PORT
+ *
  * @schema VirtualServiceV1Beta1SpecHttpRedirectDerivePort
  */
 export enum VirtualServiceV1Beta1SpecHttpRedirectDerivePort {
@@ -14677,7 +27285,7 @@ export enum VirtualServiceV1Beta1SpecHttpRedirectDerivePort {
  */
 export interface VirtualServiceV1Beta1SpecHttpRewriteUriRegexRewrite {
   /**
-   * RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax).
+   * [RE2 style regex-based match](https://github.com/google/re2/wiki/Syntax).
    *
    * @schema VirtualServiceV1Beta1SpecHttpRewriteUriRegexRewrite#match
    */
@@ -14707,6 +27315,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRewriteUriRegexRewrite(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
  * @schema VirtualServiceV1Beta1SpecHttpRouteDestination
  */
 export interface VirtualServiceV1Beta1SpecHttpRouteDestination {
@@ -14715,7 +27325,7 @@ export interface VirtualServiceV1Beta1SpecHttpRouteDestination {
    *
    * @schema VirtualServiceV1Beta1SpecHttpRouteDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -14779,6 +27389,8 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRouteHeaders(obj: VirtualSer
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
  * @schema VirtualServiceV1Beta1SpecTcpRouteDestination
  */
 export interface VirtualServiceV1Beta1SpecTcpRouteDestination {
@@ -14787,7 +27399,7 @@ export interface VirtualServiceV1Beta1SpecTcpRouteDestination {
    *
    * @schema VirtualServiceV1Beta1SpecTcpRouteDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -14821,6 +27433,8 @@ export function toJson_VirtualServiceV1Beta1SpecTcpRouteDestination(obj: Virtual
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Destination uniquely identifies the instances of a service to which the request/connection should be forwarded to.
+ *
  * @schema VirtualServiceV1Beta1SpecTlsRouteDestination
  */
 export interface VirtualServiceV1Beta1SpecTlsRouteDestination {
@@ -14829,7 +27443,7 @@ export interface VirtualServiceV1Beta1SpecTlsRouteDestination {
    *
    * @schema VirtualServiceV1Beta1SpecTlsRouteDestination#host
    */
-  readonly host?: string;
+  readonly host: string;
 
   /**
    * Specifies the port on the host that is being addressed.
@@ -15101,7 +27715,7 @@ export class WorkloadEntry extends ApiObject {
    * Returns the apiVersion and kind for "WorkloadEntry"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'WorkloadEntry',
   }
 
@@ -15112,7 +27726,7 @@ export class WorkloadEntry extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: WorkloadEntryProps = {}): any {
+  public static manifest(props: WorkloadEntryProps): any {
     return {
       ...WorkloadEntry.GVK,
       ...toJson_WorkloadEntryProps(props),
@@ -15125,7 +27739,7 @@ export class WorkloadEntry extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: WorkloadEntryProps = {}) {
+  public constructor(scope: Construct, id: string, props: WorkloadEntryProps) {
     super(scope, id, {
       ...WorkloadEntry.GVK,
       ...props,
@@ -15159,7 +27773,7 @@ export interface WorkloadEntryProps {
    *
    * @schema WorkloadEntry#spec
    */
-  readonly spec?: WorkloadEntrySpec;
+  readonly spec: WorkloadEntrySpec;
 }
 
 /**
@@ -15184,6 +27798,8 @@ export function toJson_WorkloadEntryProps(obj: WorkloadEntryProps | undefined): 
  */
 export interface WorkloadEntrySpec {
   /**
+   * Address associated with the network endpoint without the port.
+   *
    * @schema WorkloadEntrySpec#address
    */
   readonly address?: string;
@@ -15203,6 +27819,8 @@ export interface WorkloadEntrySpec {
   readonly locality?: string;
 
   /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
    * @schema WorkloadEntrySpec#network
    */
   readonly network?: string;
@@ -15215,6 +27833,8 @@ export interface WorkloadEntrySpec {
   readonly ports?: { [key: string]: number };
 
   /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
    * @schema WorkloadEntrySpec#serviceAccount
    */
   readonly serviceAccount?: string;
@@ -15232,6 +27852,169 @@ export interface WorkloadEntrySpec {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WorkloadEntrySpec(obj: WorkloadEntrySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'locality': obj.locality,
+    'network': obj.network,
+    'ports': ((obj.ports) === undefined) ? undefined : (Object.entries(obj.ports).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'serviceAccount': obj.serviceAccount,
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema WorkloadEntryV1Alpha3
+ */
+export class WorkloadEntryV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "WorkloadEntryV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'WorkloadEntry',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "WorkloadEntryV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: WorkloadEntryV1Alpha3Props): any {
+    return {
+      ...WorkloadEntryV1Alpha3.GVK,
+      ...toJson_WorkloadEntryV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "WorkloadEntryV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: WorkloadEntryV1Alpha3Props) {
+    super(scope, id, {
+      ...WorkloadEntryV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...WorkloadEntryV1Alpha3.GVK,
+      ...toJson_WorkloadEntryV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema WorkloadEntryV1Alpha3
+ */
+export interface WorkloadEntryV1Alpha3Props {
+  /**
+   * @schema WorkloadEntryV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Configuration affecting VMs onboarded into the mesh. See more details at: https://istio.io/docs/reference/config/networking/workload-entry.html
+   *
+   * @schema WorkloadEntryV1Alpha3#spec
+   */
+  readonly spec: WorkloadEntryV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'WorkloadEntryV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadEntryV1Alpha3Props(obj: WorkloadEntryV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_WorkloadEntryV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configuration affecting VMs onboarded into the mesh. See more details at: https://istio.io/docs/reference/config/networking/workload-entry.html
+ *
+ * @schema WorkloadEntryV1Alpha3Spec
+ */
+export interface WorkloadEntryV1Alpha3Spec {
+  /**
+   * Address associated with the network endpoint without the port.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#address
+   */
+  readonly address?: string;
+
+  /**
+   * One or more labels associated with the endpoint.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * The locality associated with the endpoint.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#locality
+   */
+  readonly locality?: string;
+
+  /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#network
+   */
+  readonly network?: string;
+
+  /**
+   * Set of ports associated with the endpoint.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#ports
+   */
+  readonly ports?: { [key: string]: number };
+
+  /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#serviceAccount
+   */
+  readonly serviceAccount?: string;
+
+  /**
+   * The load balancing weight associated with the endpoint.
+   *
+   * @schema WorkloadEntryV1Alpha3Spec#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'WorkloadEntryV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadEntryV1Alpha3Spec(obj: WorkloadEntryV1Alpha3Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'address': obj.address,
@@ -15269,7 +28052,7 @@ export class WorkloadEntryV1Beta1 extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: WorkloadEntryV1Beta1Props = {}): any {
+  public static manifest(props: WorkloadEntryV1Beta1Props): any {
     return {
       ...WorkloadEntryV1Beta1.GVK,
       ...toJson_WorkloadEntryV1Beta1Props(props),
@@ -15282,7 +28065,7 @@ export class WorkloadEntryV1Beta1 extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: WorkloadEntryV1Beta1Props = {}) {
+  public constructor(scope: Construct, id: string, props: WorkloadEntryV1Beta1Props) {
     super(scope, id, {
       ...WorkloadEntryV1Beta1.GVK,
       ...props,
@@ -15316,7 +28099,7 @@ export interface WorkloadEntryV1Beta1Props {
    *
    * @schema WorkloadEntryV1Beta1#spec
    */
-  readonly spec?: WorkloadEntryV1Beta1Spec;
+  readonly spec: WorkloadEntryV1Beta1Spec;
 }
 
 /**
@@ -15341,6 +28124,8 @@ export function toJson_WorkloadEntryV1Beta1Props(obj: WorkloadEntryV1Beta1Props 
  */
 export interface WorkloadEntryV1Beta1Spec {
   /**
+   * Address associated with the network endpoint without the port.
+   *
    * @schema WorkloadEntryV1Beta1Spec#address
    */
   readonly address?: string;
@@ -15360,6 +28145,8 @@ export interface WorkloadEntryV1Beta1Spec {
   readonly locality?: string;
 
   /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
    * @schema WorkloadEntryV1Beta1Spec#network
    */
   readonly network?: string;
@@ -15372,6 +28159,8 @@ export interface WorkloadEntryV1Beta1Spec {
   readonly ports?: { [key: string]: number };
 
   /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
    * @schema WorkloadEntryV1Beta1Spec#serviceAccount
    */
   readonly serviceAccount?: string;
@@ -15415,7 +28204,7 @@ export class WorkloadGroup extends ApiObject {
    * Returns the apiVersion and kind for "WorkloadGroup"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'networking.istio.io/v1alpha3',
+    apiVersion: 'networking.istio.io/v1',
     kind: 'WorkloadGroup',
   }
 
@@ -15426,7 +28215,7 @@ export class WorkloadGroup extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: WorkloadGroupProps = {}): any {
+  public static manifest(props: WorkloadGroupProps): any {
     return {
       ...WorkloadGroup.GVK,
       ...toJson_WorkloadGroupProps(props),
@@ -15439,7 +28228,7 @@ export class WorkloadGroup extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: WorkloadGroupProps = {}) {
+  public constructor(scope: Construct, id: string, props: WorkloadGroupProps) {
     super(scope, id, {
       ...WorkloadGroup.GVK,
       ...props,
@@ -15473,7 +28262,7 @@ export interface WorkloadGroupProps {
    *
    * @schema WorkloadGroup#spec
    */
-  readonly spec?: WorkloadGroupSpec;
+  readonly spec: WorkloadGroupSpec;
 }
 
 /**
@@ -15516,7 +28305,7 @@ export interface WorkloadGroupSpec {
    *
    * @schema WorkloadGroupSpec#template
    */
-  readonly template?: WorkloadGroupSpecTemplate;
+  readonly template: WorkloadGroupSpecTemplate;
 }
 
 /**
@@ -15588,6 +28377,15 @@ export interface WorkloadGroupSpecProbe {
   readonly failureThreshold?: number;
 
   /**
+   * GRPC call is made and response/error is used to determine health.
+   *
+   * @schema WorkloadGroupSpecProbe#grpc
+   */
+  readonly grpc?: WorkloadGroupSpecProbeGrpc;
+
+  /**
+   * `httpGet` is performed to a given endpoint and the status/able to connect determines health.
+   *
    * @schema WorkloadGroupSpecProbe#httpGet
    */
   readonly httpGet?: WorkloadGroupSpecProbeHttpGet;
@@ -15637,6 +28435,7 @@ export function toJson_WorkloadGroupSpecProbe(obj: WorkloadGroupSpecProbe | unde
   const result = {
     'exec': toJson_WorkloadGroupSpecProbeExec(obj.exec),
     'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_WorkloadGroupSpecProbeGrpc(obj.grpc),
     'httpGet': toJson_WorkloadGroupSpecProbeHttpGet(obj.httpGet),
     'initialDelaySeconds': obj.initialDelaySeconds,
     'periodSeconds': obj.periodSeconds,
@@ -15656,6 +28455,8 @@ export function toJson_WorkloadGroupSpecProbe(obj: WorkloadGroupSpecProbe | unde
  */
 export interface WorkloadGroupSpecTemplate {
   /**
+   * Address associated with the network endpoint without the port.
+   *
    * @schema WorkloadGroupSpecTemplate#address
    */
   readonly address?: string;
@@ -15675,6 +28476,8 @@ export interface WorkloadGroupSpecTemplate {
   readonly locality?: string;
 
   /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
    * @schema WorkloadGroupSpecTemplate#network
    */
   readonly network?: string;
@@ -15687,6 +28490,8 @@ export interface WorkloadGroupSpecTemplate {
   readonly ports?: { [key: string]: number };
 
   /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
    * @schema WorkloadGroupSpecTemplate#serviceAccount
    */
   readonly serviceAccount?: string;
@@ -15730,7 +28535,7 @@ export interface WorkloadGroupSpecProbeExec {
    *
    * @schema WorkloadGroupSpecProbeExec#command
    */
-  readonly command?: string[];
+  readonly command: string[];
 }
 
 /**
@@ -15748,6 +28553,42 @@ export function toJson_WorkloadGroupSpecProbeExec(obj: WorkloadGroupSpecProbeExe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * GRPC call is made and response/error is used to determine health.
+ *
+ * @schema WorkloadGroupSpecProbeGrpc
+ */
+export interface WorkloadGroupSpecProbeGrpc {
+  /**
+   * Port on which the endpoint lives.
+   *
+   * @schema WorkloadGroupSpecProbeGrpc#port
+   */
+  readonly port?: number;
+
+  /**
+   * @schema WorkloadGroupSpecProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupSpecProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupSpecProbeGrpc(obj: WorkloadGroupSpecProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * `httpGet` is performed to a given endpoint and the status/able to connect determines health.
+ *
  * @schema WorkloadGroupSpecProbeHttpGet
  */
 export interface WorkloadGroupSpecProbeHttpGet {
@@ -15777,7 +28618,7 @@ export interface WorkloadGroupSpecProbeHttpGet {
    *
    * @schema WorkloadGroupSpecProbeHttpGet#port
    */
-  readonly port?: number;
+  readonly port: number;
 
   /**
    * @schema WorkloadGroupSpecProbeHttpGet#scheme
@@ -15817,7 +28658,7 @@ export interface WorkloadGroupSpecProbeTcpSocket {
   /**
    * @schema WorkloadGroupSpecProbeTcpSocket#port
    */
-  readonly port?: number;
+  readonly port: number;
 }
 
 /**
@@ -15869,6 +28710,519 @@ export function toJson_WorkloadGroupSpecProbeHttpGetHttpHeaders(obj: WorkloadGro
 /**
  *
  *
+ * @schema WorkloadGroupV1Alpha3
+ */
+export class WorkloadGroupV1Alpha3 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "WorkloadGroupV1Alpha3"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'WorkloadGroup',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "WorkloadGroupV1Alpha3".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: WorkloadGroupV1Alpha3Props): any {
+    return {
+      ...WorkloadGroupV1Alpha3.GVK,
+      ...toJson_WorkloadGroupV1Alpha3Props(props),
+    };
+  }
+
+  /**
+   * Defines a "WorkloadGroupV1Alpha3" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: WorkloadGroupV1Alpha3Props) {
+    super(scope, id, {
+      ...WorkloadGroupV1Alpha3.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...WorkloadGroupV1Alpha3.GVK,
+      ...toJson_WorkloadGroupV1Alpha3Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema WorkloadGroupV1Alpha3
+ */
+export interface WorkloadGroupV1Alpha3Props {
+  /**
+   * @schema WorkloadGroupV1Alpha3#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Describes a collection of workload instances. See more details at: https://istio.io/docs/reference/config/networking/workload-group.html
+   *
+   * @schema WorkloadGroupV1Alpha3#spec
+   */
+  readonly spec: WorkloadGroupV1Alpha3Spec;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3Props(obj: WorkloadGroupV1Alpha3Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_WorkloadGroupV1Alpha3Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Describes a collection of workload instances. See more details at: https://istio.io/docs/reference/config/networking/workload-group.html
+ *
+ * @schema WorkloadGroupV1Alpha3Spec
+ */
+export interface WorkloadGroupV1Alpha3Spec {
+  /**
+   * Metadata that will be used for all corresponding `WorkloadEntries`.
+   *
+   * @schema WorkloadGroupV1Alpha3Spec#metadata
+   */
+  readonly metadata?: WorkloadGroupV1Alpha3SpecMetadata;
+
+  /**
+   * `ReadinessProbe` describes the configuration the user must provide for healthchecking on their workload.
+   *
+   * @schema WorkloadGroupV1Alpha3Spec#probe
+   */
+  readonly probe?: WorkloadGroupV1Alpha3SpecProbe;
+
+  /**
+   * Template to be used for the generation of `WorkloadEntry` resources that belong to this `WorkloadGroup`.
+   *
+   * @schema WorkloadGroupV1Alpha3Spec#template
+   */
+  readonly template: WorkloadGroupV1Alpha3SpecTemplate;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3Spec(obj: WorkloadGroupV1Alpha3Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_WorkloadGroupV1Alpha3SpecMetadata(obj.metadata),
+    'probe': toJson_WorkloadGroupV1Alpha3SpecProbe(obj.probe),
+    'template': toJson_WorkloadGroupV1Alpha3SpecTemplate(obj.template),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Metadata that will be used for all corresponding `WorkloadEntries`.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecMetadata
+ */
+export interface WorkloadGroupV1Alpha3SpecMetadata {
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecMetadata#annotations
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecMetadata#labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecMetadata' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecMetadata(obj: WorkloadGroupV1Alpha3SpecMetadata | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * `ReadinessProbe` describes the configuration the user must provide for healthchecking on their workload.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecProbe
+ */
+export interface WorkloadGroupV1Alpha3SpecProbe {
+  /**
+   * Health is determined by how the command that is executed exited.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#exec
+   */
+  readonly exec?: WorkloadGroupV1Alpha3SpecProbeExec;
+
+  /**
+   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * GRPC call is made and response/error is used to determine health.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#grpc
+   */
+  readonly grpc?: WorkloadGroupV1Alpha3SpecProbeGrpc;
+
+  /**
+   * `httpGet` is performed to a given endpoint and the status/able to connect determines health.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#httpGet
+   */
+  readonly httpGet?: WorkloadGroupV1Alpha3SpecProbeHttpGet;
+
+  /**
+   * Number of seconds after the container has started before readiness probes are initiated.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * How often (in seconds) to perform the probe.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * Minimum consecutive successes for the probe to be considered successful after having failed.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * Health is determined by if the proxy is able to connect.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#tcpSocket
+   */
+  readonly tcpSocket?: WorkloadGroupV1Alpha3SpecProbeTcpSocket;
+
+  /**
+   * Number of seconds after which the probe times out.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecProbe(obj: WorkloadGroupV1Alpha3SpecProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exec': toJson_WorkloadGroupV1Alpha3SpecProbeExec(obj.exec),
+    'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_WorkloadGroupV1Alpha3SpecProbeGrpc(obj.grpc),
+    'httpGet': toJson_WorkloadGroupV1Alpha3SpecProbeHttpGet(obj.httpGet),
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'tcpSocket': toJson_WorkloadGroupV1Alpha3SpecProbeTcpSocket(obj.tcpSocket),
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Template to be used for the generation of `WorkloadEntry` resources that belong to this `WorkloadGroup`.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecTemplate
+ */
+export interface WorkloadGroupV1Alpha3SpecTemplate {
+  /**
+   * Address associated with the network endpoint without the port.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#address
+   */
+  readonly address?: string;
+
+  /**
+   * One or more labels associated with the endpoint.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * The locality associated with the endpoint.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#locality
+   */
+  readonly locality?: string;
+
+  /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#network
+   */
+  readonly network?: string;
+
+  /**
+   * Set of ports associated with the endpoint.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#ports
+   */
+  readonly ports?: { [key: string]: number };
+
+  /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#serviceAccount
+   */
+  readonly serviceAccount?: string;
+
+  /**
+   * The load balancing weight associated with the endpoint.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecTemplate#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecTemplate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecTemplate(obj: WorkloadGroupV1Alpha3SpecTemplate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'locality': obj.locality,
+    'network': obj.network,
+    'ports': ((obj.ports) === undefined) ? undefined : (Object.entries(obj.ports).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'serviceAccount': obj.serviceAccount,
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Health is determined by how the command that is executed exited.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecProbeExec
+ */
+export interface WorkloadGroupV1Alpha3SpecProbeExec {
+  /**
+   * Command to run.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbeExec#command
+   */
+  readonly command: string[];
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecProbeExec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecProbeExec(obj: WorkloadGroupV1Alpha3SpecProbeExec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'command': obj.command?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GRPC call is made and response/error is used to determine health.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecProbeGrpc
+ */
+export interface WorkloadGroupV1Alpha3SpecProbeGrpc {
+  /**
+   * Port on which the endpoint lives.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbeGrpc#port
+   */
+  readonly port?: number;
+
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecProbeGrpc(obj: WorkloadGroupV1Alpha3SpecProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * `httpGet` is performed to a given endpoint and the status/able to connect determines health.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecProbeHttpGet
+ */
+export interface WorkloadGroupV1Alpha3SpecProbeHttpGet {
+  /**
+   * Host name to connect to, defaults to the pod IP.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGet#host
+   */
+  readonly host?: string;
+
+  /**
+   * Headers the proxy will pass on to make the request.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGet#httpHeaders
+   */
+  readonly httpHeaders?: WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders[];
+
+  /**
+   * Path to access on the HTTP server.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGet#path
+   */
+  readonly path?: string;
+
+  /**
+   * Port on which the endpoint lives.
+   *
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGet#port
+   */
+  readonly port: number;
+
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGet#scheme
+   */
+  readonly scheme?: string;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecProbeHttpGet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecProbeHttpGet(obj: WorkloadGroupV1Alpha3SpecProbeHttpGet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'httpHeaders': obj.httpHeaders?.map(y => toJson_WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders(y)),
+    'path': obj.path,
+    'port': obj.port,
+    'scheme': obj.scheme,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Health is determined by if the proxy is able to connect.
+ *
+ * @schema WorkloadGroupV1Alpha3SpecProbeTcpSocket
+ */
+export interface WorkloadGroupV1Alpha3SpecProbeTcpSocket {
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecProbeTcpSocket#host
+   */
+  readonly host?: string;
+
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecProbeTcpSocket#port
+   */
+  readonly port: number;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecProbeTcpSocket' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecProbeTcpSocket(obj: WorkloadGroupV1Alpha3SpecProbeTcpSocket | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders
+ */
+export interface WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders {
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders(obj: WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema WorkloadGroupV1Beta1
  */
 export class WorkloadGroupV1Beta1 extends ApiObject {
@@ -15887,7 +29241,7 @@ export class WorkloadGroupV1Beta1 extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: WorkloadGroupV1Beta1Props = {}): any {
+  public static manifest(props: WorkloadGroupV1Beta1Props): any {
     return {
       ...WorkloadGroupV1Beta1.GVK,
       ...toJson_WorkloadGroupV1Beta1Props(props),
@@ -15900,7 +29254,7 @@ export class WorkloadGroupV1Beta1 extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: WorkloadGroupV1Beta1Props = {}) {
+  public constructor(scope: Construct, id: string, props: WorkloadGroupV1Beta1Props) {
     super(scope, id, {
       ...WorkloadGroupV1Beta1.GVK,
       ...props,
@@ -15930,9 +29284,11 @@ export interface WorkloadGroupV1Beta1Props {
   readonly metadata?: ApiObjectMetadata;
 
   /**
+   * Describes a collection of workload instances. See more details at: https://istio.io/docs/reference/config/networking/workload-group.html
+   *
    * @schema WorkloadGroupV1Beta1#spec
    */
-  readonly spec?: WorkloadGroupV1Beta1Spec;
+  readonly spec: WorkloadGroupV1Beta1Spec;
 }
 
 /**
@@ -15951,6 +29307,8 @@ export function toJson_WorkloadGroupV1Beta1Props(obj: WorkloadGroupV1Beta1Props 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Describes a collection of workload instances. See more details at: https://istio.io/docs/reference/config/networking/workload-group.html
+ *
  * @schema WorkloadGroupV1Beta1Spec
  */
 export interface WorkloadGroupV1Beta1Spec {
@@ -15973,7 +29331,7 @@ export interface WorkloadGroupV1Beta1Spec {
    *
    * @schema WorkloadGroupV1Beta1Spec#template
    */
-  readonly template?: WorkloadGroupV1Beta1SpecTemplate;
+  readonly template: WorkloadGroupV1Beta1SpecTemplate;
 }
 
 /**
@@ -16045,6 +29403,15 @@ export interface WorkloadGroupV1Beta1SpecProbe {
   readonly failureThreshold?: number;
 
   /**
+   * GRPC call is made and response/error is used to determine health.
+   *
+   * @schema WorkloadGroupV1Beta1SpecProbe#grpc
+   */
+  readonly grpc?: WorkloadGroupV1Beta1SpecProbeGrpc;
+
+  /**
+   * `httpGet` is performed to a given endpoint and the status/able to connect determines health.
+   *
    * @schema WorkloadGroupV1Beta1SpecProbe#httpGet
    */
   readonly httpGet?: WorkloadGroupV1Beta1SpecProbeHttpGet;
@@ -16094,6 +29461,7 @@ export function toJson_WorkloadGroupV1Beta1SpecProbe(obj: WorkloadGroupV1Beta1Sp
   const result = {
     'exec': toJson_WorkloadGroupV1Beta1SpecProbeExec(obj.exec),
     'failureThreshold': obj.failureThreshold,
+    'grpc': toJson_WorkloadGroupV1Beta1SpecProbeGrpc(obj.grpc),
     'httpGet': toJson_WorkloadGroupV1Beta1SpecProbeHttpGet(obj.httpGet),
     'initialDelaySeconds': obj.initialDelaySeconds,
     'periodSeconds': obj.periodSeconds,
@@ -16113,6 +29481,8 @@ export function toJson_WorkloadGroupV1Beta1SpecProbe(obj: WorkloadGroupV1Beta1Sp
  */
 export interface WorkloadGroupV1Beta1SpecTemplate {
   /**
+   * Address associated with the network endpoint without the port.
+   *
    * @schema WorkloadGroupV1Beta1SpecTemplate#address
    */
   readonly address?: string;
@@ -16132,6 +29502,8 @@ export interface WorkloadGroupV1Beta1SpecTemplate {
   readonly locality?: string;
 
   /**
+   * Network enables Istio to group endpoints resident in the same L3 domain/network.
+   *
    * @schema WorkloadGroupV1Beta1SpecTemplate#network
    */
   readonly network?: string;
@@ -16144,6 +29516,8 @@ export interface WorkloadGroupV1Beta1SpecTemplate {
   readonly ports?: { [key: string]: number };
 
   /**
+   * The service account associated with the workload if a sidecar is present in the workload.
+   *
    * @schema WorkloadGroupV1Beta1SpecTemplate#serviceAccount
    */
   readonly serviceAccount?: string;
@@ -16187,7 +29561,7 @@ export interface WorkloadGroupV1Beta1SpecProbeExec {
    *
    * @schema WorkloadGroupV1Beta1SpecProbeExec#command
    */
-  readonly command?: string[];
+  readonly command: string[];
 }
 
 /**
@@ -16205,6 +29579,42 @@ export function toJson_WorkloadGroupV1Beta1SpecProbeExec(obj: WorkloadGroupV1Bet
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * GRPC call is made and response/error is used to determine health.
+ *
+ * @schema WorkloadGroupV1Beta1SpecProbeGrpc
+ */
+export interface WorkloadGroupV1Beta1SpecProbeGrpc {
+  /**
+   * Port on which the endpoint lives.
+   *
+   * @schema WorkloadGroupV1Beta1SpecProbeGrpc#port
+   */
+  readonly port?: number;
+
+  /**
+   * @schema WorkloadGroupV1Beta1SpecProbeGrpc#service
+   */
+  readonly service?: string;
+}
+
+/**
+ * Converts an object of type 'WorkloadGroupV1Beta1SpecProbeGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_WorkloadGroupV1Beta1SpecProbeGrpc(obj: WorkloadGroupV1Beta1SpecProbeGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'service': obj.service,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * `httpGet` is performed to a given endpoint and the status/able to connect determines health.
+ *
  * @schema WorkloadGroupV1Beta1SpecProbeHttpGet
  */
 export interface WorkloadGroupV1Beta1SpecProbeHttpGet {
@@ -16234,7 +29644,7 @@ export interface WorkloadGroupV1Beta1SpecProbeHttpGet {
    *
    * @schema WorkloadGroupV1Beta1SpecProbeHttpGet#port
    */
-  readonly port?: number;
+  readonly port: number;
 
   /**
    * @schema WorkloadGroupV1Beta1SpecProbeHttpGet#scheme
@@ -16274,7 +29684,7 @@ export interface WorkloadGroupV1Beta1SpecProbeTcpSocket {
   /**
    * @schema WorkloadGroupV1Beta1SpecProbeTcpSocket#port
    */
-  readonly port?: number;
+  readonly port: number;
 }
 
 /**

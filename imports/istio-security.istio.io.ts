@@ -98,6 +98,8 @@ export interface AuthorizationPolicySpec {
   /**
    * Optional.
    *
+   * Valid Options: ALLOW, DENY, AUDIT, CUSTOM
+   *
    * @schema AuthorizationPolicySpec#action
    */
   readonly action?: AuthorizationPolicySpecAction;
@@ -122,6 +124,18 @@ export interface AuthorizationPolicySpec {
    * @schema AuthorizationPolicySpec#selector
    */
   readonly selector?: AuthorizationPolicySpecSelector;
+
+  /**
+   * @schema AuthorizationPolicySpec#targetRef
+   */
+  readonly targetRef?: AuthorizationPolicySpecTargetRef;
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicySpec#targetRefs
+   */
+  readonly targetRefs?: AuthorizationPolicySpecTargetRefs[];
 }
 
 /**
@@ -135,6 +149,8 @@ export function toJson_AuthorizationPolicySpec(obj: AuthorizationPolicySpec | un
     'provider': toJson_AuthorizationPolicySpecProvider(obj.provider),
     'rules': obj.rules?.map(y => toJson_AuthorizationPolicySpecRules(y)),
     'selector': toJson_AuthorizationPolicySpecSelector(obj.selector),
+    'targetRef': toJson_AuthorizationPolicySpecTargetRef(obj.targetRef),
+    'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicySpecTargetRefs(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -143,6 +159,8 @@ export function toJson_AuthorizationPolicySpec(obj: AuthorizationPolicySpec | un
 
 /**
  * Optional.
+ *
+ * Valid Options: ALLOW, DENY, AUDIT, CUSTOM
  *
  * @schema AuthorizationPolicySpecAction
  */
@@ -234,6 +252,8 @@ export function toJson_AuthorizationPolicySpecRules(obj: AuthorizationPolicySpec
  */
 export interface AuthorizationPolicySpecSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema AuthorizationPolicySpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -247,6 +267,106 @@ export function toJson_AuthorizationPolicySpecSelector(obj: AuthorizationPolicyS
   if (obj === undefined) { return undefined; }
   const result = {
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AuthorizationPolicySpecTargetRef
+ */
+export interface AuthorizationPolicySpecTargetRef {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema AuthorizationPolicySpecTargetRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema AuthorizationPolicySpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema AuthorizationPolicySpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema AuthorizationPolicySpecTargetRef#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'AuthorizationPolicySpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AuthorizationPolicySpecTargetRef(obj: AuthorizationPolicySpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AuthorizationPolicySpecTargetRefs
+ */
+export interface AuthorizationPolicySpecTargetRefs {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema AuthorizationPolicySpecTargetRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema AuthorizationPolicySpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema AuthorizationPolicySpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema AuthorizationPolicySpecTargetRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'AuthorizationPolicySpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AuthorizationPolicySpecTargetRefs(obj: AuthorizationPolicySpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -314,7 +434,7 @@ export interface AuthorizationPolicySpecRulesWhen {
    *
    * @schema AuthorizationPolicySpecRulesWhen#key
    */
-  readonly key?: string;
+  readonly key: string;
 
   /**
    * Optional.
@@ -405,6 +525,20 @@ export interface AuthorizationPolicySpecRulesFromSource {
   /**
    * Optional.
    *
+   * @schema AuthorizationPolicySpecRulesFromSource#notServiceAccounts
+   */
+  readonly notServiceAccounts?: string[];
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicySpecRulesFromSource#notTrustDomains
+   */
+  readonly notTrustDomains?: string[];
+
+  /**
+   * Optional.
+   *
    * @schema AuthorizationPolicySpecRulesFromSource#principals
    */
   readonly principals?: string[];
@@ -422,6 +556,20 @@ export interface AuthorizationPolicySpecRulesFromSource {
    * @schema AuthorizationPolicySpecRulesFromSource#requestPrincipals
    */
   readonly requestPrincipals?: string[];
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicySpecRulesFromSource#serviceAccounts
+   */
+  readonly serviceAccounts?: string[];
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicySpecRulesFromSource#trustDomains
+   */
+  readonly trustDomains?: string[];
 }
 
 /**
@@ -438,9 +586,13 @@ export function toJson_AuthorizationPolicySpecRulesFromSource(obj: Authorization
     'notPrincipals': obj.notPrincipals?.map(y => y),
     'notRemoteIpBlocks': obj.notRemoteIpBlocks?.map(y => y),
     'notRequestPrincipals': obj.notRequestPrincipals?.map(y => y),
+    'notServiceAccounts': obj.notServiceAccounts?.map(y => y),
+    'notTrustDomains': obj.notTrustDomains?.map(y => y),
     'principals': obj.principals?.map(y => y),
     'remoteIpBlocks': obj.remoteIpBlocks?.map(y => y),
     'requestPrincipals': obj.requestPrincipals?.map(y => y),
+    'serviceAccounts': obj.serviceAccounts?.map(y => y),
+    'trustDomains': obj.trustDomains?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -627,6 +779,8 @@ export interface AuthorizationPolicyV1Beta1Spec {
   /**
    * Optional.
    *
+   * Valid Options: ALLOW, DENY, AUDIT, CUSTOM
+   *
    * @schema AuthorizationPolicyV1Beta1Spec#action
    */
   readonly action?: AuthorizationPolicyV1Beta1SpecAction;
@@ -651,6 +805,18 @@ export interface AuthorizationPolicyV1Beta1Spec {
    * @schema AuthorizationPolicyV1Beta1Spec#selector
    */
   readonly selector?: AuthorizationPolicyV1Beta1SpecSelector;
+
+  /**
+   * @schema AuthorizationPolicyV1Beta1Spec#targetRef
+   */
+  readonly targetRef?: AuthorizationPolicyV1Beta1SpecTargetRef;
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicyV1Beta1Spec#targetRefs
+   */
+  readonly targetRefs?: AuthorizationPolicyV1Beta1SpecTargetRefs[];
 }
 
 /**
@@ -664,6 +830,8 @@ export function toJson_AuthorizationPolicyV1Beta1Spec(obj: AuthorizationPolicyV1
     'provider': toJson_AuthorizationPolicyV1Beta1SpecProvider(obj.provider),
     'rules': obj.rules?.map(y => toJson_AuthorizationPolicyV1Beta1SpecRules(y)),
     'selector': toJson_AuthorizationPolicyV1Beta1SpecSelector(obj.selector),
+    'targetRef': toJson_AuthorizationPolicyV1Beta1SpecTargetRef(obj.targetRef),
+    'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicyV1Beta1SpecTargetRefs(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -672,6 +840,8 @@ export function toJson_AuthorizationPolicyV1Beta1Spec(obj: AuthorizationPolicyV1
 
 /**
  * Optional.
+ *
+ * Valid Options: ALLOW, DENY, AUDIT, CUSTOM
  *
  * @schema AuthorizationPolicyV1Beta1SpecAction
  */
@@ -763,6 +933,8 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRules(obj: AuthorizationPol
  */
 export interface AuthorizationPolicyV1Beta1SpecSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema AuthorizationPolicyV1Beta1SpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -776,6 +948,106 @@ export function toJson_AuthorizationPolicyV1Beta1SpecSelector(obj: Authorization
   if (obj === undefined) { return undefined; }
   const result = {
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AuthorizationPolicyV1Beta1SpecTargetRef
+ */
+export interface AuthorizationPolicyV1Beta1SpecTargetRef {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRef#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'AuthorizationPolicyV1Beta1SpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AuthorizationPolicyV1Beta1SpecTargetRef(obj: AuthorizationPolicyV1Beta1SpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AuthorizationPolicyV1Beta1SpecTargetRefs
+ */
+export interface AuthorizationPolicyV1Beta1SpecTargetRefs {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecTargetRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'AuthorizationPolicyV1Beta1SpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AuthorizationPolicyV1Beta1SpecTargetRefs(obj: AuthorizationPolicyV1Beta1SpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -843,7 +1115,7 @@ export interface AuthorizationPolicyV1Beta1SpecRulesWhen {
    *
    * @schema AuthorizationPolicyV1Beta1SpecRulesWhen#key
    */
-  readonly key?: string;
+  readonly key: string;
 
   /**
    * Optional.
@@ -934,6 +1206,20 @@ export interface AuthorizationPolicyV1Beta1SpecRulesFromSource {
   /**
    * Optional.
    *
+   * @schema AuthorizationPolicyV1Beta1SpecRulesFromSource#notServiceAccounts
+   */
+  readonly notServiceAccounts?: string[];
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecRulesFromSource#notTrustDomains
+   */
+  readonly notTrustDomains?: string[];
+
+  /**
+   * Optional.
+   *
    * @schema AuthorizationPolicyV1Beta1SpecRulesFromSource#principals
    */
   readonly principals?: string[];
@@ -951,6 +1237,20 @@ export interface AuthorizationPolicyV1Beta1SpecRulesFromSource {
    * @schema AuthorizationPolicyV1Beta1SpecRulesFromSource#requestPrincipals
    */
   readonly requestPrincipals?: string[];
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecRulesFromSource#serviceAccounts
+   */
+  readonly serviceAccounts?: string[];
+
+  /**
+   * Optional.
+   *
+   * @schema AuthorizationPolicyV1Beta1SpecRulesFromSource#trustDomains
+   */
+  readonly trustDomains?: string[];
 }
 
 /**
@@ -967,9 +1267,13 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesFromSource(obj: Author
     'notPrincipals': obj.notPrincipals?.map(y => y),
     'notRemoteIpBlocks': obj.notRemoteIpBlocks?.map(y => y),
     'notRequestPrincipals': obj.notRequestPrincipals?.map(y => y),
+    'notServiceAccounts': obj.notServiceAccounts?.map(y => y),
+    'notTrustDomains': obj.notTrustDomains?.map(y => y),
     'principals': obj.principals?.map(y => y),
     'remoteIpBlocks': obj.remoteIpBlocks?.map(y => y),
     'requestPrincipals': obj.requestPrincipals?.map(y => y),
+    'serviceAccounts': obj.serviceAccounts?.map(y => y),
+    'trustDomains': obj.trustDomains?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1071,7 +1375,7 @@ export class PeerAuthentication extends ApiObject {
    * Returns the apiVersion and kind for "PeerAuthentication"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'security.istio.io/v1beta1',
+    apiVersion: 'security.istio.io/v1',
     kind: 'PeerAuthentication',
   }
 
@@ -1125,7 +1429,7 @@ export interface PeerAuthenticationProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * PeerAuthentication defines how traffic will be tunneled (or not) to the sidecar.
+   * Peer authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/peer_authentication.html
    *
    * @schema PeerAuthentication#spec
    */
@@ -1148,7 +1452,7 @@ export function toJson_PeerAuthenticationProps(obj: PeerAuthenticationProps | un
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PeerAuthentication defines how traffic will be tunneled (or not) to the sidecar.
+ * Peer authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/peer_authentication.html
  *
  * @schema PeerAuthenticationSpec
  */
@@ -1168,7 +1472,7 @@ export interface PeerAuthenticationSpec {
   readonly portLevelMtls?: { [key: string]: PeerAuthenticationSpecPortLevelMtls };
 
   /**
-   * The selector determines the workloads to apply the ChannelAuthentication on.
+   * The selector determines the workloads to apply the PeerAuthentication on.
    *
    * @schema PeerAuthenticationSpec#selector
    */
@@ -1200,6 +1504,8 @@ export interface PeerAuthenticationSpecMtls {
   /**
    * Defines the mTLS mode used for peer authentication.
    *
+   * Valid Options: DISABLE, PERMISSIVE, STRICT
+   *
    * @schema PeerAuthenticationSpecMtls#mode
    */
   readonly mode?: PeerAuthenticationSpecMtlsMode;
@@ -1226,6 +1532,8 @@ export interface PeerAuthenticationSpecPortLevelMtls {
   /**
    * Defines the mTLS mode used for peer authentication.
    *
+   * Valid Options: DISABLE, PERMISSIVE, STRICT
+   *
    * @schema PeerAuthenticationSpecPortLevelMtls#mode
    */
   readonly mode?: PeerAuthenticationSpecPortLevelMtlsMode;
@@ -1246,12 +1554,14 @@ export function toJson_PeerAuthenticationSpecPortLevelMtls(obj: PeerAuthenticati
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The selector determines the workloads to apply the ChannelAuthentication on.
+ * The selector determines the workloads to apply the PeerAuthentication on.
  *
  * @schema PeerAuthenticationSpecSelector
  */
 export interface PeerAuthenticationSpecSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema PeerAuthenticationSpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -1274,6 +1584,8 @@ export function toJson_PeerAuthenticationSpecSelector(obj: PeerAuthenticationSpe
 /**
  * Defines the mTLS mode used for peer authentication.
  *
+ * Valid Options: DISABLE, PERMISSIVE, STRICT
+ *
  * @schema PeerAuthenticationSpecMtlsMode
  */
 export enum PeerAuthenticationSpecMtlsMode {
@@ -1290,9 +1602,264 @@ export enum PeerAuthenticationSpecMtlsMode {
 /**
  * Defines the mTLS mode used for peer authentication.
  *
+ * Valid Options: DISABLE, PERMISSIVE, STRICT
+ *
  * @schema PeerAuthenticationSpecPortLevelMtlsMode
  */
 export enum PeerAuthenticationSpecPortLevelMtlsMode {
+  /** UNSET */
+  UNSET = "UNSET",
+  /** DISABLE */
+  DISABLE = "DISABLE",
+  /** PERMISSIVE */
+  PERMISSIVE = "PERMISSIVE",
+  /** STRICT */
+  STRICT = "STRICT",
+}
+
+
+/**
+ *
+ *
+ * @schema PeerAuthenticationV1Beta1
+ */
+export class PeerAuthenticationV1Beta1 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PeerAuthenticationV1Beta1"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'PeerAuthentication',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PeerAuthenticationV1Beta1".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PeerAuthenticationV1Beta1Props = {}): any {
+    return {
+      ...PeerAuthenticationV1Beta1.GVK,
+      ...toJson_PeerAuthenticationV1Beta1Props(props),
+    };
+  }
+
+  /**
+   * Defines a "PeerAuthenticationV1Beta1" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PeerAuthenticationV1Beta1Props = {}) {
+    super(scope, id, {
+      ...PeerAuthenticationV1Beta1.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PeerAuthenticationV1Beta1.GVK,
+      ...toJson_PeerAuthenticationV1Beta1Props(resolved),
+    };
+  }
+}
+
+/**
+ * @schema PeerAuthenticationV1Beta1
+ */
+export interface PeerAuthenticationV1Beta1Props {
+  /**
+   * @schema PeerAuthenticationV1Beta1#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Peer authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/peer_authentication.html
+   *
+   * @schema PeerAuthenticationV1Beta1#spec
+   */
+  readonly spec?: PeerAuthenticationV1Beta1Spec;
+}
+
+/**
+ * Converts an object of type 'PeerAuthenticationV1Beta1Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PeerAuthenticationV1Beta1Props(obj: PeerAuthenticationV1Beta1Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PeerAuthenticationV1Beta1Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Peer authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/peer_authentication.html
+ *
+ * @schema PeerAuthenticationV1Beta1Spec
+ */
+export interface PeerAuthenticationV1Beta1Spec {
+  /**
+   * Mutual TLS settings for workload.
+   *
+   * @schema PeerAuthenticationV1Beta1Spec#mtls
+   */
+  readonly mtls?: PeerAuthenticationV1Beta1SpecMtls;
+
+  /**
+   * Port specific mutual TLS settings.
+   *
+   * @schema PeerAuthenticationV1Beta1Spec#portLevelMtls
+   */
+  readonly portLevelMtls?: { [key: string]: PeerAuthenticationV1Beta1SpecPortLevelMtls };
+
+  /**
+   * The selector determines the workloads to apply the PeerAuthentication on.
+   *
+   * @schema PeerAuthenticationV1Beta1Spec#selector
+   */
+  readonly selector?: PeerAuthenticationV1Beta1SpecSelector;
+}
+
+/**
+ * Converts an object of type 'PeerAuthenticationV1Beta1Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PeerAuthenticationV1Beta1Spec(obj: PeerAuthenticationV1Beta1Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mtls': toJson_PeerAuthenticationV1Beta1SpecMtls(obj.mtls),
+    'portLevelMtls': ((obj.portLevelMtls) === undefined) ? undefined : (Object.entries(obj.portLevelMtls).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_PeerAuthenticationV1Beta1SpecPortLevelMtls(i[1]) }), {})),
+    'selector': toJson_PeerAuthenticationV1Beta1SpecSelector(obj.selector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mutual TLS settings for workload.
+ *
+ * @schema PeerAuthenticationV1Beta1SpecMtls
+ */
+export interface PeerAuthenticationV1Beta1SpecMtls {
+  /**
+   * Defines the mTLS mode used for peer authentication.
+   *
+   * Valid Options: DISABLE, PERMISSIVE, STRICT
+   *
+   * @schema PeerAuthenticationV1Beta1SpecMtls#mode
+   */
+  readonly mode?: PeerAuthenticationV1Beta1SpecMtlsMode;
+}
+
+/**
+ * Converts an object of type 'PeerAuthenticationV1Beta1SpecMtls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PeerAuthenticationV1Beta1SpecMtls(obj: PeerAuthenticationV1Beta1SpecMtls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PeerAuthenticationV1Beta1SpecPortLevelMtls
+ */
+export interface PeerAuthenticationV1Beta1SpecPortLevelMtls {
+  /**
+   * Defines the mTLS mode used for peer authentication.
+   *
+   * Valid Options: DISABLE, PERMISSIVE, STRICT
+   *
+   * @schema PeerAuthenticationV1Beta1SpecPortLevelMtls#mode
+   */
+  readonly mode?: PeerAuthenticationV1Beta1SpecPortLevelMtlsMode;
+}
+
+/**
+ * Converts an object of type 'PeerAuthenticationV1Beta1SpecPortLevelMtls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PeerAuthenticationV1Beta1SpecPortLevelMtls(obj: PeerAuthenticationV1Beta1SpecPortLevelMtls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The selector determines the workloads to apply the PeerAuthentication on.
+ *
+ * @schema PeerAuthenticationV1Beta1SpecSelector
+ */
+export interface PeerAuthenticationV1Beta1SpecSelector {
+  /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
+   * @schema PeerAuthenticationV1Beta1SpecSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'PeerAuthenticationV1Beta1SpecSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PeerAuthenticationV1Beta1SpecSelector(obj: PeerAuthenticationV1Beta1SpecSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Defines the mTLS mode used for peer authentication.
+ *
+ * Valid Options: DISABLE, PERMISSIVE, STRICT
+ *
+ * @schema PeerAuthenticationV1Beta1SpecMtlsMode
+ */
+export enum PeerAuthenticationV1Beta1SpecMtlsMode {
+  /** UNSET */
+  UNSET = "UNSET",
+  /** DISABLE */
+  DISABLE = "DISABLE",
+  /** PERMISSIVE */
+  PERMISSIVE = "PERMISSIVE",
+  /** STRICT */
+  STRICT = "STRICT",
+}
+
+/**
+ * Defines the mTLS mode used for peer authentication.
+ *
+ * Valid Options: DISABLE, PERMISSIVE, STRICT
+ *
+ * @schema PeerAuthenticationV1Beta1SpecPortLevelMtlsMode
+ */
+export enum PeerAuthenticationV1Beta1SpecPortLevelMtlsMode {
   /** UNSET */
   UNSET = "UNSET",
   /** DISABLE */
@@ -1368,7 +1935,7 @@ export interface RequestAuthenticationProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * RequestAuthentication defines what request authentication methods are supported by a workload.
+   * Request authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/request_authentication.html
    *
    * @schema RequestAuthentication#spec
    */
@@ -1391,7 +1958,7 @@ export function toJson_RequestAuthenticationProps(obj: RequestAuthenticationProp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * RequestAuthentication defines what request authentication methods are supported by a workload.
+ * Request authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/request_authentication.html
  *
  * @schema RequestAuthenticationSpec
  */
@@ -1409,6 +1976,18 @@ export interface RequestAuthenticationSpec {
    * @schema RequestAuthenticationSpec#selector
    */
   readonly selector?: RequestAuthenticationSpecSelector;
+
+  /**
+   * @schema RequestAuthenticationSpec#targetRef
+   */
+  readonly targetRef?: RequestAuthenticationSpecTargetRef;
+
+  /**
+   * Optional.
+   *
+   * @schema RequestAuthenticationSpec#targetRefs
+   */
+  readonly targetRefs?: RequestAuthenticationSpecTargetRefs[];
 }
 
 /**
@@ -1420,6 +1999,8 @@ export function toJson_RequestAuthenticationSpec(obj: RequestAuthenticationSpec 
   const result = {
     'jwtRules': obj.jwtRules?.map(y => toJson_RequestAuthenticationSpecJwtRules(y)),
     'selector': toJson_RequestAuthenticationSpecSelector(obj.selector),
+    'targetRef': toJson_RequestAuthenticationSpecTargetRef(obj.targetRef),
+    'targetRefs': obj.targetRefs?.map(y => toJson_RequestAuthenticationSpecTargetRefs(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1431,6 +2012,8 @@ export function toJson_RequestAuthenticationSpec(obj: RequestAuthenticationSpec 
  */
 export interface RequestAuthenticationSpecJwtRules {
   /**
+   * The list of JWT [audiences](https://tools.ietf.org/html/rfc7519#section-4.1.3) that are allowed to access.
+   *
    * @schema RequestAuthenticationSpecJwtRules#audiences
    */
   readonly audiences?: string[];
@@ -1441,6 +2024,13 @@ export interface RequestAuthenticationSpecJwtRules {
    * @schema RequestAuthenticationSpecJwtRules#forwardOriginalToken
    */
   readonly forwardOriginalToken?: boolean;
+
+  /**
+   * List of cookie names from which JWT is expected.
+   *
+   * @schema RequestAuthenticationSpecJwtRules#fromCookies
+   */
+  readonly fromCookies?: string[];
 
   /**
    * List of header locations from which JWT is expected.
@@ -1471,6 +2061,8 @@ export interface RequestAuthenticationSpecJwtRules {
   readonly jwks?: string;
 
   /**
+   * URL of the provider's public key set to validate signature of the JWT.
+   *
    * @schema RequestAuthenticationSpecJwtRules#jwks_uri
    */
   readonly jwksUri?: string;
@@ -1484,9 +2076,25 @@ export interface RequestAuthenticationSpecJwtRules {
   readonly outputClaimToHeaders?: RequestAuthenticationSpecJwtRulesOutputClaimToHeaders[];
 
   /**
+   * This field specifies the header name to output a successfully verified JWT payload to the backend.
+   *
    * @schema RequestAuthenticationSpecJwtRules#outputPayloadToHeader
    */
   readonly outputPayloadToHeader?: string;
+
+  /**
+   * List of JWT claim names that should be treated as space-delimited strings.
+   *
+   * @schema RequestAuthenticationSpecJwtRules#spaceDelimitedClaims
+   */
+  readonly spaceDelimitedClaims?: string[];
+
+  /**
+   * The maximum amount of time that the resolver, determined by the PILOT_JWT_ENABLE_REMOTE_JWKS environment variable, will spend waiting for the JWKS to be fetched.
+   *
+   * @schema RequestAuthenticationSpecJwtRules#timeout
+   */
+  readonly timeout?: string;
 }
 
 /**
@@ -1498,6 +2106,7 @@ export function toJson_RequestAuthenticationSpecJwtRules(obj: RequestAuthenticat
   const result = {
     'audiences': obj.audiences?.map(y => y),
     'forwardOriginalToken': obj.forwardOriginalToken,
+    'fromCookies': obj.fromCookies?.map(y => y),
     'fromHeaders': obj.fromHeaders?.map(y => toJson_RequestAuthenticationSpecJwtRulesFromHeaders(y)),
     'fromParams': obj.fromParams?.map(y => y),
     'issuer': obj.issuer,
@@ -1505,6 +2114,8 @@ export function toJson_RequestAuthenticationSpecJwtRules(obj: RequestAuthenticat
     'jwks_uri': obj.jwksUri,
     'outputClaimToHeaders': obj.outputClaimToHeaders?.map(y => toJson_RequestAuthenticationSpecJwtRulesOutputClaimToHeaders(y)),
     'outputPayloadToHeader': obj.outputPayloadToHeader,
+    'spaceDelimitedClaims': obj.spaceDelimitedClaims?.map(y => y),
+    'timeout': obj.timeout,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1518,6 +2129,8 @@ export function toJson_RequestAuthenticationSpecJwtRules(obj: RequestAuthenticat
  */
 export interface RequestAuthenticationSpecSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema RequestAuthenticationSpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -1538,6 +2151,106 @@ export function toJson_RequestAuthenticationSpecSelector(obj: RequestAuthenticat
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema RequestAuthenticationSpecTargetRef
+ */
+export interface RequestAuthenticationSpecTargetRef {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema RequestAuthenticationSpecTargetRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema RequestAuthenticationSpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema RequestAuthenticationSpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema RequestAuthenticationSpecTargetRef#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'RequestAuthenticationSpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RequestAuthenticationSpecTargetRef(obj: RequestAuthenticationSpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema RequestAuthenticationSpecTargetRefs
+ */
+export interface RequestAuthenticationSpecTargetRefs {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema RequestAuthenticationSpecTargetRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema RequestAuthenticationSpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema RequestAuthenticationSpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema RequestAuthenticationSpecTargetRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'RequestAuthenticationSpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RequestAuthenticationSpecTargetRefs(obj: RequestAuthenticationSpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema RequestAuthenticationSpecJwtRulesFromHeaders
  */
 export interface RequestAuthenticationSpecJwtRulesFromHeaders {
@@ -1546,7 +2259,7 @@ export interface RequestAuthenticationSpecJwtRulesFromHeaders {
    *
    * @schema RequestAuthenticationSpecJwtRulesFromHeaders#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * The prefix that should be stripped before decoding the token.
@@ -1580,14 +2293,14 @@ export interface RequestAuthenticationSpecJwtRulesOutputClaimToHeaders {
    *
    * @schema RequestAuthenticationSpecJwtRulesOutputClaimToHeaders#claim
    */
-  readonly claim?: string;
+  readonly claim: string;
 
   /**
    * The name of the header to be created.
    *
    * @schema RequestAuthenticationSpecJwtRulesOutputClaimToHeaders#header
    */
-  readonly header?: string;
+  readonly header: string;
 }
 
 /**
@@ -1670,7 +2383,7 @@ export interface RequestAuthenticationV1Beta1Props {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * RequestAuthentication defines what request authentication methods are supported by a workload.
+   * Request authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/request_authentication.html
    *
    * @schema RequestAuthenticationV1Beta1#spec
    */
@@ -1693,7 +2406,7 @@ export function toJson_RequestAuthenticationV1Beta1Props(obj: RequestAuthenticat
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * RequestAuthentication defines what request authentication methods are supported by a workload.
+ * Request authentication configuration for workloads. See more details at: https://istio.io/docs/reference/config/security/request_authentication.html
  *
  * @schema RequestAuthenticationV1Beta1Spec
  */
@@ -1711,6 +2424,18 @@ export interface RequestAuthenticationV1Beta1Spec {
    * @schema RequestAuthenticationV1Beta1Spec#selector
    */
   readonly selector?: RequestAuthenticationV1Beta1SpecSelector;
+
+  /**
+   * @schema RequestAuthenticationV1Beta1Spec#targetRef
+   */
+  readonly targetRef?: RequestAuthenticationV1Beta1SpecTargetRef;
+
+  /**
+   * Optional.
+   *
+   * @schema RequestAuthenticationV1Beta1Spec#targetRefs
+   */
+  readonly targetRefs?: RequestAuthenticationV1Beta1SpecTargetRefs[];
 }
 
 /**
@@ -1722,6 +2447,8 @@ export function toJson_RequestAuthenticationV1Beta1Spec(obj: RequestAuthenticati
   const result = {
     'jwtRules': obj.jwtRules?.map(y => toJson_RequestAuthenticationV1Beta1SpecJwtRules(y)),
     'selector': toJson_RequestAuthenticationV1Beta1SpecSelector(obj.selector),
+    'targetRef': toJson_RequestAuthenticationV1Beta1SpecTargetRef(obj.targetRef),
+    'targetRefs': obj.targetRefs?.map(y => toJson_RequestAuthenticationV1Beta1SpecTargetRefs(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1733,6 +2460,8 @@ export function toJson_RequestAuthenticationV1Beta1Spec(obj: RequestAuthenticati
  */
 export interface RequestAuthenticationV1Beta1SpecJwtRules {
   /**
+   * The list of JWT [audiences](https://tools.ietf.org/html/rfc7519#section-4.1.3) that are allowed to access.
+   *
    * @schema RequestAuthenticationV1Beta1SpecJwtRules#audiences
    */
   readonly audiences?: string[];
@@ -1743,6 +2472,13 @@ export interface RequestAuthenticationV1Beta1SpecJwtRules {
    * @schema RequestAuthenticationV1Beta1SpecJwtRules#forwardOriginalToken
    */
   readonly forwardOriginalToken?: boolean;
+
+  /**
+   * List of cookie names from which JWT is expected.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecJwtRules#fromCookies
+   */
+  readonly fromCookies?: string[];
 
   /**
    * List of header locations from which JWT is expected.
@@ -1773,6 +2509,8 @@ export interface RequestAuthenticationV1Beta1SpecJwtRules {
   readonly jwks?: string;
 
   /**
+   * URL of the provider's public key set to validate signature of the JWT.
+   *
    * @schema RequestAuthenticationV1Beta1SpecJwtRules#jwks_uri
    */
   readonly jwksUri?: string;
@@ -1786,9 +2524,25 @@ export interface RequestAuthenticationV1Beta1SpecJwtRules {
   readonly outputClaimToHeaders?: RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHeaders[];
 
   /**
+   * This field specifies the header name to output a successfully verified JWT payload to the backend.
+   *
    * @schema RequestAuthenticationV1Beta1SpecJwtRules#outputPayloadToHeader
    */
   readonly outputPayloadToHeader?: string;
+
+  /**
+   * List of JWT claim names that should be treated as space-delimited strings.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecJwtRules#spaceDelimitedClaims
+   */
+  readonly spaceDelimitedClaims?: string[];
+
+  /**
+   * The maximum amount of time that the resolver, determined by the PILOT_JWT_ENABLE_REMOTE_JWKS environment variable, will spend waiting for the JWKS to be fetched.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecJwtRules#timeout
+   */
+  readonly timeout?: string;
 }
 
 /**
@@ -1800,6 +2554,7 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRules(obj: RequestAuth
   const result = {
     'audiences': obj.audiences?.map(y => y),
     'forwardOriginalToken': obj.forwardOriginalToken,
+    'fromCookies': obj.fromCookies?.map(y => y),
     'fromHeaders': obj.fromHeaders?.map(y => toJson_RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders(y)),
     'fromParams': obj.fromParams?.map(y => y),
     'issuer': obj.issuer,
@@ -1807,6 +2562,8 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRules(obj: RequestAuth
     'jwks_uri': obj.jwksUri,
     'outputClaimToHeaders': obj.outputClaimToHeaders?.map(y => toJson_RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHeaders(y)),
     'outputPayloadToHeader': obj.outputPayloadToHeader,
+    'spaceDelimitedClaims': obj.spaceDelimitedClaims?.map(y => y),
+    'timeout': obj.timeout,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1820,6 +2577,8 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRules(obj: RequestAuth
  */
 export interface RequestAuthenticationV1Beta1SpecSelector {
   /**
+   * One or more labels that indicate a specific set of pods/VMs on which a policy should be applied.
+   *
    * @schema RequestAuthenticationV1Beta1SpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -1840,6 +2599,106 @@ export function toJson_RequestAuthenticationV1Beta1SpecSelector(obj: RequestAuth
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema RequestAuthenticationV1Beta1SpecTargetRef
+ */
+export interface RequestAuthenticationV1Beta1SpecTargetRef {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRef#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'RequestAuthenticationV1Beta1SpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RequestAuthenticationV1Beta1SpecTargetRef(obj: RequestAuthenticationV1Beta1SpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema RequestAuthenticationV1Beta1SpecTargetRefs
+ */
+export interface RequestAuthenticationV1Beta1SpecTargetRefs {
+  /**
+   * group is the group of the target resource.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * kind is kind of the target resource.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the target resource.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * namespace is the namespace of the referent.
+   *
+   * @schema RequestAuthenticationV1Beta1SpecTargetRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'RequestAuthenticationV1Beta1SpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RequestAuthenticationV1Beta1SpecTargetRefs(obj: RequestAuthenticationV1Beta1SpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders
  */
 export interface RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders {
@@ -1848,7 +2707,7 @@ export interface RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders {
    *
    * @schema RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders#name
    */
-  readonly name?: string;
+  readonly name: string;
 
   /**
    * The prefix that should be stripped before decoding the token.
@@ -1882,14 +2741,14 @@ export interface RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHeaders {
    *
    * @schema RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHeaders#claim
    */
-  readonly claim?: string;
+  readonly claim: string;
 
   /**
    * The name of the header to be created.
    *
    * @schema RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHeaders#header
    */
-  readonly header?: string;
+  readonly header: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as k8s from './k8s';
 import { Construct } from 'constructs';
 import { GatewayV1Beta1, SidecarV1Beta1, VirtualServiceV1Beta1 } from '../imports/istio-networking.istio.io';
-import { AuthorizationPolicyV1Beta1, PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
+import { AuthorizationPolicyV1Beta1, PeerAuthenticationV1Beta1, PeerAuthenticationV1Beta1SpecMtlsMode } from '../imports/istio-security.istio.io';
 import { INGRESS_GATEWAY } from './cluster';
 import { ConfigError, EnvironmentConfig } from './environment-config';
 import { commonLabels } from './labels';
@@ -46,9 +46,9 @@ export class PaymentSystemChart extends Chart {
       },
     });
     new k8s.KubeNetworkPolicy(this, 'default-deny', { metadata: meta(naming.namespaceWide('default-deny')), spec: defaultDenyNetworkPolicy() });
-    new PeerAuthentication(this, 'strict-mtls', {
+    new PeerAuthenticationV1Beta1(this, 'strict-mtls', {
       metadata: meta(naming.namespaceWide('strict-mtls')),
-      spec: { mtls: { mode: PeerAuthenticationSpecMtlsMode.STRICT } },
+      spec: { mtls: { mode: PeerAuthenticationV1Beta1SpecMtlsMode.STRICT } },
     });
     new AuthorizationPolicyV1Beta1(this, 'allow-nothing', { metadata: meta(naming.namespaceWide('allow-nothing')), spec: allowNothingAuthorizationPolicy() });
     new SidecarV1Beta1(this, 'default-sidecar', { metadata: meta(naming.namespaceWide('default-sidecar')), spec: defaultSidecar() });
