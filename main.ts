@@ -2,8 +2,8 @@
  * Entry point: `npm run synth` (and `cdk8s synth`) builds every configured environment, or the one
  * named by ENVIRONMENT_SUFFIX, and writes dist/<suffix>.k8s.yaml and outputs/<suffix>.json.
  */
-import { ConfigError } from './lib/environment-config';
-import { runSynth } from './lib/synth-run';
+import { ConfigError } from './lib/model/environment';
+import { runSynth } from './lib/synth/run';
 
 try {
   const { written, removed, unchanged } = runSynth({ root: process.cwd(), vars: process.env, manifestDir: process.env.CDK8S_OUTDIR });

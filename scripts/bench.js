@@ -7,7 +7,7 @@
  *   node scripts/bench.js [--runs N] [--quick] [--only ID,...] [--rss-probe]
  *
  * Every variant is a child process started from the project root right after a real edit of
- * lib/system.ts (a new comment line, so content-hash caches miss it), one unmeasured warm-up run
+ * lib/model/system.ts (a new comment line, so content-hash caches miss it), one unmeasured warm-up run
  * first, then N measured runs. The start-up commands (synth, the floors, ts-node, tsx) run in
  * rounds, each round running each of them once, so that they are measured side by side under the
  * same machine conditions; the scaling probes and the cold tools (typecheck, jest) run in a row.
@@ -21,7 +21,7 @@
  * against 0.13 s here), which would flatter the synth/floor ratio.
  *
  * The output folders are snapshotted first and restored after every run (also on Ctrl-C), and
- * lib/system.ts gets its original content and mtime back unless someone edited it meanwhile.
+ * lib/model/system.ts gets its original content and mtime back unless someone edited it meanwhile.
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -31,7 +31,7 @@ const path = require('path');
 const { parseArgs } = require('util');
 
 const ROOT = path.resolve(__dirname, '..');
-const TOUCHED_SOURCE = path.join(ROOT, 'lib', 'system.ts');
+const TOUCHED_SOURCE = path.join(ROOT, 'lib', 'model', 'system.ts');
 const OUTPUT_DIRS = ['dist', 'outputs', 'argocd', 'diagrams'].map((dir) => path.join(ROOT, dir));
 const RSS_PROBE = path.join(__dirname, 'bench', 'rss-probe.js');
 const FLOOR_CODE = "require('cdk8s'); require('cdk8s-plus-28')";
@@ -230,7 +230,7 @@ function restoreTree(tree) {
   }
 }
 
-/** "After a source edit": a new comment in lib/system.ts, so no tool can reuse its output for it. */
+/** "After a source edit": a new comment in lib/model/system.ts, so no tool can reuse its output for it. */
 function editSource(tree) {
   tree.edits += 1;
   tree.lastEdit = `${tree.source.content}// bench: source edit ${tree.edits} at ${Date.now()}\n`;
@@ -536,7 +536,7 @@ async function main() {
   }
   const outcomes = selected.filter((v) => byVariant.has(v)).map((v) => byVariant.get(v));
   if (interrupted) {
-    process.stderr.write(`bench: interrupted; dist/, outputs/ and lib/system.ts restored; logs in ${tmp}\n`);
+    process.stderr.write(`bench: interrupted; dist/, outputs/ and lib/model/system.ts restored; logs in ${tmp}\n`);
     return 130;
   }
   process.stderr.write('\n');

@@ -1,6 +1,6 @@
-import { EnvironmentConfig, resolveEnvironment } from '../lib/environment-config';
-import { KubeObject } from '../lib/kube-object';
-import { PAYMENT_SYSTEM } from '../lib/system';
+import { EnvironmentConfig, resolveEnvironment } from '../lib/model/environment';
+import { KubeObject } from '../lib/manifest/kube-object';
+import { PAYMENT_SYSTEM } from '../lib/model/system';
 
 /** The one object of `kind` named `name`; fails the test when absent or ambiguous. */
 export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject & Record<string, any> {

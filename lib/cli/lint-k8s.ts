@@ -1,7 +1,7 @@
 /**
  * Entry point of `npm run lint:k8s [-- <file.k8s.yaml ...>]`; see `lib/lint/cli.ts`.
  */
-import { runLintCli } from '../lint/cli';
+import { runLintCli } from '../checks/lint/cli';
 
 process.exitCode = runLintCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),

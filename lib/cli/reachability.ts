@@ -1,7 +1,7 @@
 /** Entry point of `npm run reachability`; see lib/reachability/cli.ts. */
-import { runReachabilityCli } from '../reachability/cli';
-import { loadEnvironments, synthesizeEnvironment } from '../synthesize';
-import { PAYMENT_SYSTEM } from '../system';
+import { runReachabilityCli } from '../checks/reachability/cli';
+import { loadEnvironments, synthesizeEnvironment } from '../synth/synthesize';
+import { PAYMENT_SYSTEM } from '../model/system';
 
 const io = {
   out: (line: string): void => { process.stdout.write(`${line}\n`); },

@@ -11,11 +11,11 @@
  * no module loading) and taken after a warm-up, so that JIT warm-up does not inflate the small
  * runs and hide superlinear growth in the linearity ratio.
  */
-import { EnvironmentConfig, resolveEnvironment } from '../../lib/environment-config';
-import { ENVIRONMENTS } from '../../lib/environments';
-import { loadEnvironments, renderManifest, synthesizeEnvironment } from '../../lib/synthesize';
-import { checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/system';
-import { proveReachability } from '../../lib/reachability';
+import { EnvironmentConfig, resolveEnvironment } from '../../lib/model/environment';
+import { ENVIRONMENTS } from '../../lib/model/environments';
+import { loadEnvironments, renderManifest, synthesizeEnvironment } from '../../lib/synth/synthesize';
+import { checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
+import { proveReachability } from '../../lib/checks/reachability';
 import { validateManifests } from '../../lib/validation';
 
 /** What the bench reads back from one probe run. */

@@ -1,0 +1,79 @@
+/**
+ * Rules on single objects of any kind: secrets in the output, API versions the cluster no longer
+ * serves, and namespacing.
+ */
+import { finding, record, show, str } from './workloads';
+import { looksSecret } from './secrets';
+import { LintRule } from './types';
+
+const secretValues: LintRule = {
+  id: 'secret-values',
+  rationale: 'Secret values in rendered manifests end up in Git and CI logs; secrets come from the external store through ExternalSecrets.',
+  check: (objects) => objects.filter((o) => o.kind === 'Secret').flatMap((secret) =>
+    (['data', 'stringData'] as const).flatMap((field) => {
+      const keys = Object.keys(record(secret[field]) ?? {});
+      // Name the keys only: the values are the secret.
+      return keys.length === 0 ? [] : [finding('secret-values', secret,
+        `${field} has ${keys.length === 1 ? 'key' : 'keys'} ${keys.map((k) => JSON.stringify(k)).join(', ')} with values (not shown), expected no Secret values in manifests (use an ExternalSecret)`)];
+    })),
+};
+
+const secretInConfigMap: LintRule = {
+  id: 'secret-in-configmap',
+  rationale: 'ConfigMaps are readable by anyone who can read the namespace\'s configuration and are not encrypted at rest; credentials do not belong there.',
+  check: (objects) => objects.filter((o) => o.kind === 'ConfigMap').flatMap((cm) =>
+    Object.entries(record(cm.data) ?? {}).flatMap(([key, value]) => {
+      const why = typeof value === 'string' ? looksSecret(key, value) : undefined;
+      return why ? [finding('secret-in-configmap', cm, `data.${key} is a value (not shown) that ${why}, expected it in a Secret from the external store`)] : [];
+    })),
+};
+
+/** Our clusters' Kubernetes minor version (EKS 1.28). */
+export const TARGET_KUBERNETES = '1.28';
+
+/** API versions Kubernetes 1.28 no longer serves for the kinds we (or common manifests) use, and their replacement. */
+const REMOVED_APIS: readonly { apiVersion: string; kinds: readonly string[]; removedIn: string; use: string }[] = [
+  { apiVersion: 'extensions/v1beta1', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet'], removedIn: '1.16', use: 'apps/v1' },
+  { apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], removedIn: '1.16', use: 'networking.k8s.io/v1' },
+  { apiVersion: 'extensions/v1beta1', kinds: ['Ingress'], removedIn: '1.22', use: 'networking.k8s.io/v1' },
+  { apiVersion: 'apps/v1beta1', kinds: ['Deployment', 'StatefulSet'], removedIn: '1.16', use: 'apps/v1' },
+  { apiVersion: 'apps/v1beta2', kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'], removedIn: '1.16', use: 'apps/v1' },
+  { apiVersion: 'networking.k8s.io/v1beta1', kinds: ['Ingress', 'IngressClass'], removedIn: '1.22', use: 'networking.k8s.io/v1' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1beta1', kinds: ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'], removedIn: '1.22', use: 'rbac.authorization.k8s.io/v1' },
+  { apiVersion: 'policy/v1beta1', kinds: ['PodDisruptionBudget'], removedIn: '1.25', use: 'policy/v1' },
+  { apiVersion: 'batch/v1beta1', kinds: ['CronJob'], removedIn: '1.25', use: 'batch/v1' },
+  { apiVersion: 'autoscaling/v2beta1', kinds: ['HorizontalPodAutoscaler'], removedIn: '1.25', use: 'autoscaling/v2' },
+  { apiVersion: 'autoscaling/v2beta2', kinds: ['HorizontalPodAutoscaler'], removedIn: '1.26', use: 'autoscaling/v2' },
+];
+
+const removedApiVersion: LintRule = {
+  id: 'removed-api-version',
+  rationale: `An object in an API version the cluster (Kubernetes ${TARGET_KUBERNETES}) no longer serves fails to apply.`,
+  check: (objects) => objects.flatMap((o) => {
+    const removed = REMOVED_APIS.find((r) => r.apiVersion === o.apiVersion && r.kinds.includes(o.kind));
+    return removed ? [finding('removed-api-version', o,
+      `apiVersion is ${show(o.apiVersion)}, removed in Kubernetes ${removed.removedIn}; expected ${removed.use}`)] : [];
+  }),
+};
+
+/** Kinds without a namespace (the ones a workload manifest may plausibly carry). */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'RuntimeClass', 'IngressClass',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'CSIDriver',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ClusterSecretStore', 'ClusterIssuer',
+]);
+
+const useNamespace: LintRule = {
+  id: 'use-namespace',
+  rationale: 'An object without a namespace lands in whatever namespace kubectl or ArgoCD defaults to, usually default, outside its policies.',
+  check: (objects) => objects.flatMap((o) => {
+    if (CLUSTER_SCOPED_KINDS.has(o.kind)) return [];
+    const ns = str(o.metadata?.namespace);
+    return ns === undefined || ns === '' || ns === 'default'
+      ? [finding('use-namespace', o, `metadata.namespace is ${show(ns)}, expected a dedicated namespace`)]
+      : [];
+  }),
+};
+
+/** Rules on single objects of any kind. */
+export const OBJECT_RULES: readonly LintRule[] = [secretValues, secretInConfigMap, removedApiVersion, useNamespace];

@@ -1,0 +1,206 @@
+/**
+ * Reading parsed manifests defensively: lint runs on any YAML, so every field may be missing or of
+ * the wrong type. Fields of the wrong type read as absent (schema validation reports those).
+ */
+import { KubeObject } from '../../manifest/kube-object';
+import { LintFinding } from './types';
+
+/** A JSON object of unknown shape. */
+export type Json = Readonly<Record<string, unknown>>;
+export type Labels = Readonly<Record<string, string>>;
+
+/** `value` as a JSON object, or undefined. */
+export function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** `value` as an array, or empty. */
+export function list(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function int(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+/** The string-valued entries of a label map. */
+export function labels(value: unknown): Labels {
+  return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([, v]) => typeof v === 'string')) as Labels;
+}
+
+/** A value as it appears in messages: JSON, or `unset`. */
+export function show(value: unknown): string {
+  return value === undefined ? 'unset' : JSON.stringify(value);
+}
+
+/** Namespace of an object; objects without one share the empty key (they land in one namespace). */
+export function namespaceOf(obj: KubeObject): string {
+  return str(obj.metadata?.namespace) ?? '';
+}
+
+export function nameOf(obj: KubeObject): string {
+  return str(obj.metadata?.name) ?? '<no name>';
+}
+
+export function spec(obj: KubeObject): Json {
+  return record(obj.spec) ?? {};
+}
+
+/** A finding about `obj`. */
+export function finding(rule: string, obj: KubeObject, message: string): LintFinding {
+  const namespace = str(obj.metadata?.namespace);
+  return {
+    rule,
+    kind: str(obj.kind) ?? '<no kind>',
+    name: nameOf(obj),
+    ...(namespace !== undefined ? { namespace } : {}),
+    message,
+  };
+}
+
+/** Kinds whose objects run pods, with where their pod template sits. */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** Kinds with `spec.replicas` and a scale subresource. */
+const SCALABLE_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+/** Kinds whose pods are expected to run to completion (no probes, no disruption budget). */
+const BATCH_KINDS = new Set(['Job', 'CronJob']);
+
+/** An object that runs pods, with its pod template read out. */
+export interface Workload {
+  readonly object: KubeObject;
+  readonly namespace: string;
+  /** The pod spec (empty when missing). */
+  readonly podSpec: Json;
+  /** Field path of the pod spec inside the object, e.g. `spec.template.spec`. */
+  readonly podSpecPath: string;
+  /** Labels the pods carry. */
+  readonly podLabels: Labels;
+  /** Runs until deleted (not a Job or CronJob). */
+  readonly longRunning: boolean;
+  /** Has `spec.replicas` and can be the target of an HPA. */
+  readonly scalable: boolean;
+}
+
+/** Every object in `objects` that runs pods. */
+export function workloads(objects: readonly KubeObject[]): Workload[] {
+  const result: Workload[] = [];
+  for (const object of objects) {
+    const templatePath = POD_TEMPLATE_PATHS[object.kind];
+    if (!templatePath) continue;
+    let template: Json | undefined = object;
+    for (const key of templatePath) template = record(template?.[key]);
+    result.push({
+      object,
+      namespace: namespaceOf(object),
+      podSpec: record(template?.spec) ?? {},
+      podSpecPath: [...templatePath, 'spec'].join('.'),
+      podLabels: labels(record(template?.metadata)?.labels),
+      longRunning: !BATCH_KINDS.has(object.kind),
+      scalable: SCALABLE_KINDS.has(object.kind),
+    });
+  }
+  return result;
+}
+
+/** A container of a workload with its field path. */
+export interface Container {
+  readonly spec: Json;
+  /** Its name, or `#<index>` when unnamed. */
+  readonly name: string;
+  /** e.g. `spec.template.spec.containers[0]`. */
+  readonly path: string;
+  /** An init container (runs to completion before the others start). */
+  readonly init: boolean;
+}
+
+/** Init containers and containers of a workload. */
+export function containersOf(w: Workload): Container[] {
+  return (['initContainers', 'containers'] as const).flatMap((field) =>
+    list(w.podSpec[field]).flatMap((raw, i) => {
+      const c = record(raw);
+      if (!c) return [];
+      return [{ spec: c, name: str(c.name) ?? `#${i}`, path: `${w.podSpecPath}.${field}[${i}]`, init: field === 'initContainers' }];
+    }));
+}
+
+/**
+ * Whether a `LabelSelector` (matchLabels and matchExpressions) selects `podLabels`. A missing or
+ * null selector selects nothing; an empty one selects everything, as in NetworkPolicy and PDB.
+ */
+export function labelSelectorMatches(selector: unknown, podLabels: Labels): boolean {
+  const s = record(selector);
+  if (!s) return false;
+  const matchLabels = labels(s.matchLabels);
+  if (!Object.entries(matchLabels).every(([k, v]) => podLabels[k] === v)) return false;
+  return list(s.matchExpressions).every((raw) => {
+    const e = record(raw);
+    const key = str(e?.key);
+    if (!e || key === undefined) return false;
+    const values = list(e.values).filter((v): v is string => typeof v === 'string');
+    const has = Object.prototype.hasOwnProperty.call(podLabels, key);
+    switch (e.operator) {
+      case 'In': return has && values.includes(podLabels[key]);
+      case 'NotIn': return !has || !values.includes(podLabels[key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return false; // the API server rejects other operators
+    }
+  });
+}
+
+/** True when a `LabelSelector` has no terms (so it selects every pod) or is missing. */
+export function isEmptySelector(selector: unknown): boolean {
+  const s = record(selector);
+  return Object.keys(labels(s?.matchLabels)).length === 0 && list(s?.matchExpressions).length === 0;
+}
+
+/** Whether a Service-style selector (a plain label map) selects `podLabels`; empty selects nothing. */
+export function mapSelectorMatches(selector: Labels, podLabels: Labels): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([k, v]) => podLabels[k] === v);
+}
+
+/** `namespace/Kind/name` of an object: the key cross-object references resolve by. */
+export function objectKey(namespace: string, kind: string, name: string): string {
+  return `${namespace}/${kind}/${name}`;
+}
+
+/** HPAs (autoscaling/v1 or v2) by the key of the workload they scale. */
+export function hpasByTarget(objects: readonly KubeObject[]): Map<string, KubeObject[]> {
+  const byTarget = new Map<string, KubeObject[]>();
+  for (const hpa of objects) {
+    if (hpa.kind !== 'HorizontalPodAutoscaler') continue;
+    const ref = record(spec(hpa).scaleTargetRef);
+    const kind = str(ref?.kind);
+    const name = str(ref?.name);
+    if (kind === undefined || name === undefined) continue;
+    const key = objectKey(namespaceOf(hpa), kind, name);
+    byTarget.set(key, [...(byTarget.get(key) ?? []), hpa]);
+  }
+  return byTarget;
+}
+
+/**
+ * The fewest pods a scalable workload runs in steady state: the HPA's `minReplicas` (default 1)
+ * when an HPA scales it (it overrides `spec.replicas`), else `spec.replicas` (default 1).
+ * Undefined for workloads without replicas (DaemonSets, Jobs, bare Pods).
+ */
+export function replicaFloor(w: Workload, hpas: ReadonlyMap<string, readonly KubeObject[]>): number | undefined {
+  if (!w.scalable) return undefined;
+  const targeting = hpas.get(objectKey(w.namespace, w.object.kind, nameOf(w.object))) ?? [];
+  if (targeting.length > 0) return Math.min(...targeting.map((h) => int(spec(h).minReplicas) ?? 1));
+  return int(spec(w.object).replicas) ?? 1;
+}

@@ -1,0 +1,16 @@
+/**
+ * Where a synth writes, relative to the project root. Each folder is owned by the synth for files
+ * matching its pattern: a complete synth replaces them and deletes those of removed environments.
+ */
+import { ManagedFolder } from '../synth/file-writer';
+
+export const OUTPUT_FOLDERS = {
+  /** `<suffix>.k8s.yaml`, synced by ArgoCD: nothing else may land here. */
+  manifests: { dir: 'dist', pattern: /\.k8s\.yaml$/ },
+  /** `<suffix>.json` stack outputs (outside dist/: ArgoCD parses every YAML/JSON file there). */
+  outputs: { dir: 'outputs', pattern: /\.json$/ },
+  /** `<suffix>.yaml` ArgoCD Applications, applied once to the ArgoCD namespace. */
+  argocd: { dir: 'argocd', pattern: /\.yaml$/ },
+  /** `<suffix>.md` Mermaid diagrams. */
+  diagrams: { dir: 'diagrams', pattern: /\.md$/ },
+} as const satisfies Record<string, ManagedFolder>;

@@ -1,0 +1,74 @@
+/**
+ * One `npm run synth`: select environments, build and check every file in memory (schema
+ * validation and the reachability proof), then write them all or nothing. User mistakes and failed
+ * checks become `ConfigError` (one line each, no stack trace).
+ */
+import { allowedEdges, renderDiagram } from '../render/diagram';
+import { ConfigError, EnvironmentConfig, EnvironmentsFile } from '../model/environment';
+import { ENVIRONMENTS, selectEnvironments } from '../model/environments';
+import { OutputFile, WriteSummary, writeOutputFiles } from './file-writer';
+import { renderArgoApplication } from '../render/argocd';
+import { OUTPUT_FOLDERS } from '../model/output-layout';
+import { connectionKey, proveReachability } from '../checks/reachability';
+import { renderManifest, stackOutputs, synthesizeEnvironment } from './synthesize';
+import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
+import { formatProblem, validateManifests } from '../validation';
+
+export interface SynthOptions {
+  /** Project root the output folders are relative to. */
+  readonly root: string;
+  /** Process environment (ENVIRONMENT_SUFFIX and the image variables). */
+  readonly vars: Readonly<Record<string, string | undefined>>;
+  /** Manifest folder; the cdk8s CLI passes its output folder as CDK8S_OUTDIR. @default 'dist' */
+  readonly manifestDir?: string;
+  /** @default the checked-in environments */
+  readonly environments?: EnvironmentsFile;
+  /** @default the payment system */
+  readonly system?: SystemDeclaration;
+}
+
+/** Every file of one environment, or the problems that stop it from being written. */
+function environmentFiles(env: EnvironmentConfig, file: EnvironmentsFile, system: SystemDeclaration, manifestDir: string) {
+  const objects = synthesizeEnvironment(env, system);
+  const manifestPath = `${manifestDir}/${env.suffix}.k8s.yaml`;
+  const problems = validateManifests(objects).map((p) => formatProblem(p, manifestPath));
+  const proof = proveReachability(objects, system, env);
+  const failures = [
+    ['declared but denied', proof.missing],
+    ['allowed but not declared', proof.extra],
+    ['allowed by the NetworkPolicies alone (only Istio authorization stops it)', proof.networkPolicyExtra],
+  ] as const;
+  for (const [verdict, connections] of failures) {
+    problems.push(...connections.map((c) => `${manifestPath}: reachability: ${connectionKey(c)} is ${verdict}`));
+  }
+  const files: OutputFile[] = [
+    { path: manifestPath, content: renderManifest(objects) },
+    { path: `${OUTPUT_FOLDERS.outputs.dir}/${env.suffix}.json`, content: `${JSON.stringify(stackOutputs(env, system), null, 2)}\n` },
+    { path: `${OUTPUT_FOLDERS.argocd.dir}/${env.suffix}.yaml`, content: renderArgoApplication(env, file.gitops, system) },
+    {
+      path: `${OUTPUT_FOLDERS.diagrams.dir}/${env.suffix}.md`,
+      content: renderDiagram({ system, environment: env, edges: allowedEdges(proof.results), infrastructure: proof.model.infrastructure }),
+    },
+  ];
+  return { files, problems };
+}
+
+/** Builds every file of the selected environments, checked; throws `ConfigError` on any problem. */
+export function buildOutputFiles(options: SynthOptions): { files: OutputFile[]; complete: boolean } {
+  const system = options.system ?? PAYMENT_SYSTEM;
+  const file = options.environments ?? ENVIRONMENTS;
+  const manifestDir = options.manifestDir ?? OUTPUT_FOLDERS.manifests.dir;
+  const selection = selectEnvironments(options.vars, file, system);
+  const built = selection.environments.map((env) => environmentFiles(env, file, system, manifestDir));
+  const problems = built.flatMap((b) => b.problems);
+  if (problems.length > 0) throw new ConfigError(['synthesized manifests failed their checks; nothing was written', ...problems]);
+  return { files: built.flatMap((b) => b.files), complete: selection.complete };
+}
+
+/** Builds, checks and writes; says which files changed. */
+export function runSynth(options: SynthOptions): WriteSummary {
+  const { files, complete } = buildOutputFiles(options);
+  const manifests = { ...OUTPUT_FOLDERS.manifests, dir: options.manifestDir ?? OUTPUT_FOLDERS.manifests.dir };
+  const owned = [manifests, OUTPUT_FOLDERS.outputs, OUTPUT_FOLDERS.argocd, OUTPUT_FOLDERS.diagrams];
+  return writeOutputFiles(options.root, files, { prune: complete ? owned : [] });
+}

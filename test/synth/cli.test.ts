@@ -1,0 +1,122 @@
+/**
+ * The synth command as users and CI run it (a child process), and the freshness of the committed
+ * output. Spawns are few: each costs a Node start-up.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { OUTPUT_FOLDERS } from '../../lib/model/output-layout';
+import { buildOutputFiles } from '../../lib/synth/run';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+let workdir: string;
+
+function synth(vars: Record<string, string>) {
+  const env = { PATH: process.env.PATH ?? '', ...vars };
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'main.ts')], { cwd: workdir, env, encoding: 'utf8' });
+}
+const FOLDERS = Object.values(OUTPUT_FOLDERS).map((f) => f.dir);
+const snapshotDir = () => Object.fromEntries(FOLDERS.flatMap((d) =>
+  (fs.existsSync(path.join(workdir, d)) ? fs.readdirSync(path.join(workdir, d)) : []).map((f) => [`${d}/${f}`, fs.readFileSync(path.join(workdir, d, f), 'utf8')])));
+
+beforeAll(() => {
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-cli-'));
+});
+afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
+
+test('full synth writes every configured environment, identical to the committed files', () => {
+  const run = synth({});
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const written = snapshotDir();
+  expect(Object.keys(written).sort()).toEqual(['dev', 'prod', 'staging'].flatMap((s) => [
+    `argocd/${s}.yaml`, `diagrams/${s}.md`, `dist/${s}.k8s.yaml`, `outputs/${s}.json`,
+  ]).sort());
+  for (const [file, content] of Object.entries(written)) {
+    expect(content).toBe(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+  }
+  expect(run.stdout.split('\n')).toContain('wrote dist/dev.k8s.yaml');
+});
+
+test('a second synth with nothing changed rewrites nothing and says so', () => {
+  const run = synth({});
+  expect(run.status).toBe(0);
+  expect(run.stdout).toBe('12 files were already up to date\n');
+});
+
+test('bad input: non-zero exit, one line per problem naming the variable, no stack trace, nothing written', () => {
+  const before = snapshotDir();
+  const run = synth({ ENVIRONMENT_SUFFIX: '', PAYMENT_API_IMAGE: '' });
+  expect(run.status).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr.trim().split('\n')).toEqual([
+    expect.stringMatching(/^error: PAYMENT_API_IMAGE: set but empty/),
+    expect.stringMatching(/^error: ENVIRONMENT_SUFFIX: set but empty/),
+  ]);
+  expect(snapshotDir()).toEqual(before);
+});
+
+test('ad-hoc environment writes only its own files and prunes nothing', () => {
+  const run = synth({
+    ENVIRONMENT_SUFFIX: 'pr123',
+    PAYMENT_API_IMAGE: `${IMAGE}/payment-api:pr-123`,
+    FRAUD_DETECTOR_IMAGE: `${IMAGE}/fraud-detector:pr-123`,
+    NOTIFICATION_SERVICE_IMAGE: `${IMAGE}/notification-service:pr-123`,
+  });
+  expect(run.status).toBe(0);
+  const files = Object.keys(snapshotDir());
+  expect(files).toEqual(expect.arrayContaining(['dist/pr123.k8s.yaml', 'outputs/pr123.json', 'dist/dev.k8s.yaml']));
+  expect(JSON.parse(fs.readFileSync(path.join(workdir, 'outputs/pr123.json'), 'utf8')).namespaceName).toBe('microservices-pr123');
+});
+
+/** One in-memory synth of every configured environment, shared by the tests below. */
+const { files } = buildOutputFiles({ root: ROOT, vars: {} });
+
+describe('committed output is fresh (otherwise: run `npm run synth` and commit)', () => {
+  test.each(files.map((f) => [f.path, f.content] as const))('%s', (file, content) => {
+    const onDisk = fs.existsSync(path.join(ROOT, file)) ? fs.readFileSync(path.join(ROOT, file), 'utf8') : '<missing>';
+    if (onDisk !== content) throw new Error(`${file} is stale: run \`npm run synth\` and commit the result`);
+    expect(onDisk).toBe(content);
+  });
+  test('no files of removed environments remain', () => {
+    const expected = new Set(files.map((f) => f.path));
+    const present = Object.values(OUTPUT_FOLDERS).flatMap((folder) => fs.readdirSync(path.join(ROOT, folder.dir)).map((f) => `${folder.dir}/${f}`));
+    expect(present.filter((f) => !expected.has(f))).toEqual([]);
+  });
+});
+
+test('two synths are byte-identical, objects in apply order', () => {
+  const first = files;
+  const second = buildOutputFiles({ root: ROOT, vars: {} }).files;
+  expect(second).toEqual(first);
+  const manifest = first.find((f) => f.path === 'dist/dev.k8s.yaml')?.content ?? '';
+  const kinds = [...manifest.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+  expect([...new Set(kinds)]).toEqual([
+    'Namespace', 'ServiceAccount', 'ConfigMap', 'ExternalSecret', 'Deployment', 'Service', 'HorizontalPodAutoscaler',
+    'PodDisruptionBudget', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy', 'Sidecar', 'DestinationRule', 'Gateway', 'VirtualService',
+  ]);
+  // Each kind forms one block: no kind reappears after another kind started.
+  expect(kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length).toBe(14);
+});
+
+// Black-box companion of the writer's crash test (test/synth/file-writer.test.ts), which fails every step in turn.
+test('a synth killed at any moment leaves every file either as it was or complete', async () => {
+  const fresh = new Map(files.map((f) => [f.path, f.content]));
+  for (const delayMs of [40, 150, 220, 260, 360]) {
+    for (const file of fresh.keys()) {
+      fs.mkdirSync(path.dirname(path.join(workdir, file)), { recursive: true });
+      fs.writeFileSync(path.join(workdir, file), `previous ${file}`);
+    }
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'main.ts')], { cwd: workdir, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    child.kill('SIGKILL');
+    await exited;
+    for (const [file, content] of fresh) {
+      expect([`previous ${file}`, content]).toContain(fs.readFileSync(path.join(workdir, file), 'utf8'));
+    }
+    expect(FOLDERS.flatMap((d) => fs.readdirSync(path.join(workdir, d))).filter((f) => f.includes('partial'))).toEqual([]);
+  }
+});
