@@ -374,7 +374,7 @@ describe('validate CLI', () => {
     const bad = example('Service');
     bad.spec.sessionAfinity = 'None';
     const file = write('mixed.k8s.yaml', `${stringify(example('ConfigMap'))}---\n${stringify(bad)}`);
-    const result = spawnSync(process.execPath, ['scripts/run.js', 'lib/cli/validate.ts', file], { cwd: join(__dirname, '..'), encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['scripts/run.js', 'main.ts', 'validate', file], { cwd: join(__dirname, '..'), encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       `${file}: Service/payment-api-service-dev: spec.sessionAfinity: unknown field "sessionAfinity" (did you mean "sessionAffinity"?)`,

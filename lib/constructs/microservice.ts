@@ -10,7 +10,7 @@ import {
 import { AuthorizationPolicyV1Beta1 } from '../../imports/istio-security.istio.io';
 import { EnvironmentConfig } from '../model/environment';
 import { podLabels, selectorLabels, serviceLabels } from '../model/labels';
-import { Naming } from '../model/naming';
+import { constantCase, Naming } from '../model/naming';
 import { serviceAuthorizationPolicy, serviceNetworkPolicy, serviceSidecar } from './policies';
 import { calleesOf, SERVICE_PORT, SERVICE_PORT_NAME, ServiceDeclaration, SystemDeclaration } from '../model/system';
 import { compareText } from '../model/compare-text';
@@ -226,9 +226,4 @@ function serviceConfig(
     data[`${constantCase(callee.name)}_URL`] = naming.serviceUrl(callee.name);
   }
   return data;
-}
-
-/** `fraud-detector` -> `FRAUD_DETECTOR`, `fraudScoring` -> `FRAUD_SCORING`. */
-function constantCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase();
 }

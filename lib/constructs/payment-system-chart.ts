@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import { GatewayV1Beta1, SidecarV1Beta1, VirtualServiceV1Beta1 } from '../../imports/istio-networking.istio.io';
 import { AuthorizationPolicyV1Beta1, PeerAuthenticationV1Beta1, PeerAuthenticationV1Beta1SpecMtlsMode } from '../../imports/istio-security.istio.io';
 import { INGRESS_GATEWAY } from '../model/cluster';
-import { ConfigError, EnvironmentConfig } from '../model/environment';
+import { EnvironmentConfig } from '../model/environment';
 import { commonLabels } from '../model/labels';
 import { Microservice, REQUEST_TIMEOUT_SECONDS } from './microservice';
 import { Naming } from '../model/naming';
 import { allowNothingAuthorizationPolicy, defaultDenyNetworkPolicy, defaultSidecar } from './policies';
 import { checkSystemDeclaration, SERVICE_PORT, SystemDeclaration } from '../model/system';
+import { ConfigError } from '../model/errors';
 
 /** Props of one environment's chart. */
 export interface PaymentSystemChartProps {

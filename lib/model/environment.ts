@@ -1,183 +1,250 @@
 /**
- * Environment configuration: its typed shape, the specification's defaults, and validation of raw
- * input (the checked-in file and the ad-hoc environment variables) with one clear line per problem.
- * Pure functions; nothing here builds constructs or touches the file system.
+ * The environment configuration, declared once: one valibot schema gives the TypeScript types, the
+ * defaults and the validation of raw input (the checked-in file and the ad-hoc environment
+ * variables), with one clear line per problem: `<path>: <value> is invalid; expected <what>`.
+ *
+ * Adding a key is one edit here: its schema (with an `expected` phrase as the message and a
+ * `description` for the generated reference, `docs/configuration.md`), wrapped in `v.optional` with
+ * its default when it has one. The types, defaults, unknown-key errors and docs follow.
+ *
+ * Limits mirror the API server's: DNS labels of at most 63 characters and names of at most 253,
+ * quantities compared exactly, and derived names that would collide (feature flags that map to the
+ * same `FEATURE_*` key) are errors naming both keys. Pure functions; no I/O.
  */
-import { Naming } from './naming';
-import { ServiceDeclaration, SystemDeclaration } from './system';
+import * as v from 'valibot';
+import { isDnsLabel, isDnsSubdomain, MAX_LABEL_LENGTH } from './dns';
+import { ConfigError } from './errors';
+import { isImmutableImageReference, parseImageReference } from './image-reference';
+import { constantCase, Naming } from './naming';
+import { compareQuantities, isQuantity } from './quantity';
+import { SystemDeclaration } from './system';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+// ---------------------------------------------------------------------------------------------
+// Building blocks: every schema's message is the "expected ..." phrase of its problem line.
 
-/** CPU and memory as Kubernetes quantities, e.g. `{ cpu: '250m', memory: '512Mi' }`. */
-export interface ComputeResources {
-  readonly cpu: string;
-  readonly memory: string;
+const DNS_LABEL_EXPECTED = "a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
+
+/** Message of an object schema: unknown keys name the allowed ones; a missing key, its field's expectation. */
+function objectMessage(entries: v.ObjectEntries, expected: string): (issue: v.StrictObjectIssue) => string {
+  return (issue) => {
+    if (issue.expected === 'never') return `unknown key; expected one of ${Object.keys(entries).join(', ')}`;
+    const key = issue.path?.[issue.path.length - 1]?.key;
+    if (issue.input === undefined && typeof key === 'string' && key in entries) return expectedOf(entries[key]);
+    return expected;
+  };
 }
 
-/** Everything that may differ between environments. */
-export interface EnvironmentConfig {
-  /** Environment suffix: a DNS-1123 label that ends every object name, e.g. `dev`. */
-  readonly suffix: string;
-  /** Container image per service name, e.g. `{ 'payment-api': '1234.dkr.ecr.../payment-api:1.0.0' }`. */
-  readonly images: Readonly<Record<string, string>>;
-  /** HPA lower bound per service. @default 2 */
-  readonly minReplicas: number;
-  /** HPA upper bound per service. @default 10 */
-  readonly maxReplicas: number;
-  /** HPA target average CPU utilization in percent of the request. @default 50 */
-  readonly targetCpuUtilization: number;
-  /** Container resource requests. @default { cpu: '250m', memory: '512Mi' } */
-  readonly requests: ComputeResources;
-  /** Container resource limits. @default { cpu: '500m', memory: '1Gi' } */
-  readonly limits: ComputeResources;
-  /** Feature flags, written to each service's ConfigMap as `FEATURE_<NAME>`. @default { metrics: true, tracing: false } */
-  readonly featureFlags: Readonly<Record<string, boolean>>;
-  /** Application log level. @default 'info' */
-  readonly logLevel: LogLevel;
-  /** External host name of the ingress gateway, if known; otherwise the Gateway accepts any host. @default none */
-  readonly gatewayHost?: string;
-  /** ClusterSecretStore the ExternalSecrets read from. @default 'aws-secrets-manager' */
-  readonly secretStore: string;
-  /** Namespace whose Prometheus may scrape the sidecars' merged metrics (port 15020). @default 'monitoring' */
-  readonly monitoringNamespace: string;
-  /** Whether images may use mutable tags (`latest`, untagged). Only dev-like environments. @default false */
-  readonly mutableImageTags: boolean;
+/** The expectation phrase a schema reports (its own message, or its pipe's first schema's). */
+function expectedOf(schema: v.GenericSchema): string {
+  const s = schema as v.GenericSchema & { message?: unknown; pipe?: readonly v.GenericSchema[]; wrapped?: v.GenericSchema };
+  if (typeof s.message === 'string') return s.message;
+  if (s.wrapped) return expectedOf(s.wrapped);
+  if (s.pipe) return expectedOf(s.pipe[0]);
+  return 'a value';
 }
 
-/** The specification's values; environments override only what differs. */
-export const ENVIRONMENT_DEFAULTS = {
-  minReplicas: 2,
-  maxReplicas: 10,
-  targetCpuUtilization: 50,
-  requests: { cpu: '250m', memory: '512Mi' },
-  limits: { cpu: '500m', memory: '1Gi' },
-  featureFlags: { metrics: true, tracing: false },
-  logLevel: 'info',
-  secretStore: 'aws-secrets-manager',
-  monitoringNamespace: 'monitoring',
-  mutableImageTags: false,
-} as const satisfies Omit<EnvironmentConfig, 'suffix' | 'images' | 'gatewayHost'>;
+function object<E extends v.ObjectEntries>(entries: E, expected = 'an object') {
+  return v.strictObject(entries, objectMessage(entries, expected));
+}
+
+function string(expected: string, valid: (s: string) => boolean) {
+  return v.pipe(v.string(expected), v.check(valid, expected));
+}
+
+function integer(min: number, max: number) {
+  const expected = `an integer from ${min} to ${max}`;
+  return v.pipe(v.number(expected), v.integer(expected), v.minValue(min, expected), v.maxValue(max, expected));
+}
+
+function boolean() {
+  return v.boolean('true or false');
+}
+
+function resources(cpu: string, memory: string, description: string) {
+  return v.optional(v.pipe(object({
+    cpu: string('a CPU quantity such as 250m or 1', isQuantity),
+    memory: string('a memory quantity such as 512Mi or 1Gi', isQuantity),
+  }), v.description(description)), { cpu, memory });
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const FLAG_NAME = /^[a-z][a-zA-Z0-9]*$/;
+// Argo CD clones over HTTPS or SSH (URL or scp-like `git@host:path`); plain http would send credentials in clear.
+const GIT_URL = /^(https:\/\/|ssh:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)\S+$/;
+// git check-ref-format: no whitespace or control characters, none of ~ ^ : ? * [ \.
+const GIT_REVISION = /^[^\s\x00-\x1f\x7f~^:?*[\\]+$/;
+
+// ---------------------------------------------------------------------------------------------
+// The schema.
+
+/** Pairs of flag names that map to the same `FEATURE_*` key, with that key. */
+function collidingFlags(flags: readonly string[]): [string, string, string][] {
+  const byKey = new Map<string, string>();
+  const collisions: [string, string, string][] = [];
+  for (const flag of flags) {
+    const key = `FEATURE_${constantCase(flag)}`;
+    const other = byKey.get(key);
+    if (other === undefined) byKey.set(key, flag);
+    else collisions.push([other, flag, key]);
+  }
+  return collisions;
+}
+
+const IMAGE_EXPECTED = 'an image reference such as registry/repository:tag or registry/repository@sha256:<64 hex digits>';
+
+/** `images`: one reference per declared service when the system is known. */
+function imagesSchema(system?: SystemDeclaration) {
+  const image = string(IMAGE_EXPECTED, (ref) => parseImageReference(ref) !== undefined);
+  if (!system) return v.record(v.string(), image, 'an object mapping each service to its image');
+  return object(Object.fromEntries(system.services.map((s) => [s.name, image])), 'an object mapping each service to its image');
+}
+
+/** The suffix limit of a system: every derived name must stay a 63-character label. */
+function suffixLimit(system?: SystemDeclaration) {
+  const max = system ? maxSuffixLength(system) : MAX_LABEL_LENGTH;
+  return v.maxLength<string, number, string>(max, `at most ${max} characters so that every derived name fits in 63`);
+}
+
+/**
+ * Everything that may differ between environments, with the specification's defaults. With a
+ * system, `images` names exactly its services and `suffix` is limited so derived names fit.
+ */
+function environmentEntries(system?: SystemDeclaration) {
+  return {
+    suffix: v.pipe(string(DNS_LABEL_EXPECTED, isDnsLabel), suffixLimit(system),
+      v.description('Environment suffix: ends every object name (`payment-api-<suffix>`); the namespace is `microservices-<suffix>`.')),
+    images: v.pipe(imagesSchema(system),
+      v.description('Container image per service, e.g. `{ "payment-api": "<registry>/payment-api:1.0.0" }`; staging and prod need a version tag or an `@sha256` digest.')),
+    minReplicas: v.optional(v.pipe(integer(2, 1000), v.description('HPA lower bound per service; at least 2, so a drain never empties a service.')), 2),
+    maxReplicas: v.optional(v.pipe(integer(1, 1000), v.description('HPA upper bound per service.')), 10),
+    targetCpuUtilization: v.optional(v.pipe(integer(1, 100), v.description('HPA target: average CPU utilization in percent of the request.')), 50),
+    requests: resources('250m', '512Mi', 'Container resource requests; each at most its limit.'),
+    limits: resources('500m', '1Gi', 'Container resource limits.'),
+    featureFlags: v.optional(v.pipe(
+      v.record(v.pipe(v.string(), v.regex(FLAG_NAME, 'flag names in camelCase, e.g. fraudScoring')), boolean(), 'an object of flag names to true or false'),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        for (const [first, second, key] of collidingFlags(Object.keys(dataset.value))) {
+          addIssue({ message: `"${first}" and "${second}" both become ${key}; rename one` });
+        }
+      }),
+      v.description('Feature flags, written to each service\'s ConfigMap as `FEATURE_<NAME>`.'),
+    ), { metrics: true, tracing: false }),
+    logLevel: v.optional(v.pipe(v.picklist(LOG_LEVELS, `one of ${LOG_LEVELS.join(', ')}`), v.description('Application log level.')), 'info'),
+    gatewayHost: v.optional(v.pipe(string('a lower-case DNS host name such as payments.example.com (labels of at most 63 characters, 253 in all)', isDnsSubdomain),
+      v.description('External host name the ingress gateway serves; unset means any host.'))),
+    secretStore: v.optional(v.pipe(string('the name of a ClusterSecretStore (a DNS-1123 subdomain of at most 253 characters)', isDnsSubdomain),
+      v.description('ClusterSecretStore the ExternalSecrets read from.')), 'aws-secrets-manager'),
+    monitoringNamespace: v.optional(v.pipe(string(`a namespace name (${DNS_LABEL_EXPECTED})`, isDnsLabel),
+      v.description('Namespace whose Prometheus may scrape the sidecars\' merged metrics (port 15020).')), 'monitoring'),
+    mutableImageTags: v.optional(v.pipe(boolean(), v.description('Whether images may use mutable tags (`latest`, untagged): dev-like environments only.')), false),
+  };
+}
+
+
+const ENVIRONMENT_ENTRIES = environmentEntries();
+const ENVIRONMENT = object(ENVIRONMENT_ENTRIES);
 
 /** One environment as written in the config file: suffix and images required, the rest optional. */
-export type EnvironmentInput = Partial<Omit<EnvironmentConfig, 'suffix' | 'images'>> &
-  Pick<EnvironmentConfig, 'suffix' | 'images'>;
+export type EnvironmentInput = v.InferInput<typeof ENVIRONMENT>;
+/** One environment with every default filled in, validated. */
+export type EnvironmentConfig = Readonly<v.InferOutput<typeof ENVIRONMENT>>;
+export type LogLevel = EnvironmentConfig['logLevel'];
+/** CPU and memory as Kubernetes quantities, e.g. `{ cpu: '250m', memory: '512Mi' }`. */
+export type ComputeResources = EnvironmentConfig['requests'];
 
-/** Where ArgoCD finds this repository. */
-export interface GitOpsConfig {
-  /** Git URL of this repository, as ArgoCD clones it. */
-  readonly repoURL: string;
-  /** Branch, tag or commit ArgoCD syncs. */
-  readonly targetRevision: string;
-  /** Namespace ArgoCD runs in. */
-  readonly argocdNamespace: string;
-  /** ArgoCD project the applications belong to. */
-  readonly project: string;
-}
+/** Where Argo CD finds this repository. */
+const GITOPS = object({
+  repoURL: v.pipe(string('a Git URL Argo CD can clone: https://host/path, ssh://host/path or git@host:path', (s) => GIT_URL.test(s)),
+    v.description('Git URL of this repository, as Argo CD clones it.')),
+  targetRevision: v.pipe(string('a branch, tag or commit such as main or v1.2.0', (s) => GIT_REVISION.test(s)),
+    v.description('Branch, tag or commit Argo CD syncs.')),
+  argocdNamespace: v.pipe(string(`the namespace Argo CD runs in (${DNS_LABEL_EXPECTED}), e.g. argocd`, isDnsLabel),
+    v.description('Namespace Argo CD runs in.')),
+  project: v.pipe(string('the name of an Argo CD AppProject (a DNS-1123 subdomain), e.g. default', isDnsSubdomain),
+    v.description('Argo CD project the Applications belong to.')),
+});
 
-/** The checked-in environments file. */
+export type GitOpsConfig = Readonly<v.InferOutput<typeof GITOPS>>;
+
+/** The checked-in environments file (`lib/model/environments.ts`). */
 export interface EnvironmentsFile {
   readonly gitops: GitOpsConfig;
   readonly environments: readonly EnvironmentInput[];
 }
 
-/** A user mistake in configuration or input: one line per problem, never a stack trace. */
-export class ConfigError extends Error {
-  constructor(public readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'ConfigError';
+/** The specification's values; environments override only what differs. */
+export const ENVIRONMENT_DEFAULTS = v.getDefaults(ENVIRONMENT) as Omit<EnvironmentConfig, 'suffix' | 'images' | 'gatewayHost'>;
+
+/** One documented key of a config section, for the generated reference. */
+export interface ConfigKeyDoc {
+  readonly key: string;
+  readonly required: boolean;
+  /** JSON of the default, when there is one. */
+  readonly default?: string;
+  readonly description: string;
+}
+
+function keyDocs(entries: v.ObjectEntries): ConfigKeyDoc[] {
+  return Object.entries(entries).map(([key, schema]) => {
+    const s = schema as v.GenericSchema & { type: string; default?: unknown; wrapped?: v.GenericSchema; pipe?: readonly { type: string; description?: string }[] };
+    const inner = (s.type === 'optional' ? s.wrapped : s) as { pipe?: readonly { type: string; description?: string }[] };
+    const description = inner.pipe?.find((p) => p.type === 'description')?.description ?? '';
+    return {
+      key,
+      required: s.type !== 'optional',
+      ...(s.type === 'optional' && s.default !== undefined ? { default: JSON.stringify(s.default) } : {}),
+      description,
+    };
+  });
+}
+
+/** The keys of each config section with their defaults and descriptions (the reference docs are generated from this). */
+export function configReference(): { readonly environment: ConfigKeyDoc[]; readonly gitops: ConfigKeyDoc[] } {
+  return { environment: keyDocs(ENVIRONMENT_ENTRIES), gitops: keyDocs(GITOPS.entries) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problem lines.
+
+/** Values longer than this are cut in messages, with their length shown. */
+const MAX_SHOWN = 80;
+
+/** A value as messages show it: JSON, cut when long; `missing` when absent. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  if (text.length <= MAX_SHOWN) return text;
+  const length = typeof value === 'string' ? `${value.length} characters` : `${text.length} characters of JSON`;
+  return `${text.slice(0, MAX_SHOWN)}... (${length})`;
+}
+
+function pathText(root: string, issue: v.BaseIssue<unknown>): string {
+  let text = root;
+  for (const item of issue.path ?? []) {
+    // A record key that fails its own schema is reported at the record's path, the key as the value.
+    if (issue.type !== 'strict_object' && (item as { origin?: string }).origin === 'key') continue;
+    text += typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`;
   }
+  return text;
 }
 
-const MAX_LABEL_LENGTH = 63;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// Optional registry (a host with a dot or a port, or localhost), lower-case repository path, then
-// `:tag` and/or `@sha256:<64 hex>`: the distribution reference grammar.
-const DOMAIN_PART = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
-const REGISTRY = `(?:(?:localhost|${DOMAIN_PART}(?:\\.${DOMAIN_PART})+)(?::[0-9]+)?|${DOMAIN_PART}:[0-9]+)\\/`;
-const IMAGE_REFERENCE = new RegExp(
-  `^(?:${REGISTRY})?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
-);
-const QUANTITY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const FLAG_NAME = /^[a-z][a-zA-Z0-9]*$/;
-
-/** Parsed parts of an image reference, or undefined when it does not parse. */
-export function parseImageReference(ref: string): { tag?: string; digest?: string } | undefined {
-  const m = IMAGE_REFERENCE.exec(ref);
-  if (!m || ref.length > 255) return undefined;
-  return { tag: m[1], digest: m[2] };
+function problemLine(root: string, issue: v.BaseIssue<unknown>): string {
+  const where = pathText(root, issue);
+  // A check relating fields sees the whole object; the value shown is the field it is reported at.
+  const value = issue.type === 'partial_check' ? issue.path?.[issue.path.length - 1]?.value : issue.input;
+  // An unknown key (the path ends at the key itself), or a check that words its whole problem.
+  if ((issue.type === 'strict_object' && issue.expected === 'never') || issue.type === 'raw_check') return `${where}: ${issue.message}`;
+  return `${where}: ${showValue(value)} is invalid; expected ${issue.message}`;
 }
 
-/** True when the reference pins content: a digest, or a tag other than `latest`. */
-export function isImmutableImageReference(ref: string): boolean {
-  const parsed = parseImageReference(ref);
-  if (!parsed) return false;
-  return parsed.digest !== undefined || (parsed.tag !== undefined && parsed.tag !== 'latest');
+/** Problem lines of a failed parse; valibot reports every issue, not just the first. */
+function problemLines(root: string, issues: readonly v.BaseIssue<unknown>[]): string[] {
+  return issues.map((issue) => problemLine(root, issue));
 }
 
-/** Converts a quantity such as `500m`, `1Gi` or `0.5` to a number in base units. */
-export function quantityValue(quantity: string): number {
-  const m = /^([\d.]+)([a-zA-Z]*)$/.exec(quantity);
-  if (!m || !QUANTITY.test(quantity)) throw new ConfigError([`quantity "${quantity}": not a Kubernetes quantity`]);
-  const factors: Record<string, number> = {
-    '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-  };
-  return Number(m[1]) * factors[m[2]];
-}
-
-/** Environment variable naming a service's image for an ad-hoc environment: `payment-api` -> `PAYMENT_API_IMAGE`. */
-export function imageVariable(service: ServiceDeclaration): string {
-  return `${service.name.toUpperCase().replace(/-/g, '_')}_IMAGE`;
-}
-
-function describe(value: unknown): string {
-  return value === undefined ? 'missing' : JSON.stringify(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Collects problems while checking one untyped value against the expected shape. */
-class Checker {
-  readonly problems: string[] = [];
-
-  fail(path: string, value: unknown, expected: string): void {
-    this.problems.push(`${path}: ${describe(value)} is invalid; expected ${expected}`);
-  }
-
-  record(path: string, value: unknown, allowedKeys: readonly string[]): Record<string, unknown> | undefined {
-    if (!isRecord(value)) {
-      this.fail(path, value, 'an object');
-      return undefined;
-    }
-    for (const key of Object.keys(value)) {
-      if (!allowedKeys.includes(key)) {
-        this.problems.push(`${path}.${key}: unknown key; expected one of ${allowedKeys.join(', ')}`);
-      }
-    }
-    return value;
-  }
-
-  string(path: string, value: unknown, pattern: RegExp, expected: string): value is string {
-    if (typeof value === 'string' && pattern.test(value)) return true;
-    this.fail(path, value, expected);
-    return false;
-  }
-
-  integer(path: string, value: unknown, min: number, max: number): value is number {
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return true;
-    this.fail(path, value, `an integer from ${min} to ${max}`);
-    return false;
-  }
-}
-
-const ENVIRONMENT_KEYS: readonly (keyof EnvironmentConfig)[] = [
-  'suffix', 'images', 'minReplicas', 'maxReplicas', 'targetCpuUtilization', 'requests', 'limits',
-  'featureFlags', 'logLevel', 'gatewayHost', 'secretStore', 'monitoringNamespace', 'mutableImageTags',
-];
+// ---------------------------------------------------------------------------------------------
+// Checks that depend on the system or relate keys to each other.
 
 /**
  * Longest suffix for which every derived object name of `system` stays a valid 63-character label
@@ -194,75 +261,55 @@ export function maxSuffixLength(system: SystemDeclaration): number {
   return MAX_LABEL_LENGTH - Math.max(probe.namespace.length, ...lengths);
 }
 
-function checkResources(c: Checker, path: string, value: unknown): value is ComputeResources {
-  const r = c.record(path, value, ['cpu', 'memory']);
-  if (!r) return false;
-  const cpuOk = c.string(`${path}.cpu`, r.cpu, QUANTITY, 'a CPU quantity such as 250m or 1');
-  const memOk = c.string(`${path}.memory`, r.memory, QUANTITY, 'a memory quantity such as 512Mi or 1Gi');
-  return cpuOk && memOk;
+/** Environment variable naming a service's image for an ad-hoc environment: `payment-api` -> `PAYMENT_API_IMAGE`. */
+export function imageVariable(service: string): string {
+  return `${constantCase(service)}_IMAGE`;
 }
+
+const IMMUTABLE_EXPECTED = 'an immutable reference (a version tag or an @sha256 digest, not latest or untagged); only environments with mutableImageTags may use mutable tags';
+
+/**
+ * The schema of one environment of `system`: the fields, then the checks that relate them
+ * (bounds, requests within limits, immutable images). Each relation is checked as soon as the
+ * fields it reads are valid, so one bad field never hides another problem.
+ */
+function environmentSchema(system: SystemDeclaration): v.GenericSchema<unknown, EnvironmentConfig> {
+  type Check = v.PipeItem<EnvironmentConfig, EnvironmentConfig, v.BaseIssue<unknown>>;
+  const related = (
+    paths: readonly (readonly string[])[], holds: (env: EnvironmentConfig) => boolean,
+    expected: (env: EnvironmentConfig) => string, at: readonly string[],
+  ): Check => v.forward(
+    v.partialCheck(paths as [['suffix']], (env) => holds(env as EnvironmentConfig), (issue) => expected(issue.input as EnvironmentConfig)),
+    at as ['suffix'],
+  ) as unknown as Check;
+  const checks: Check[] = [
+    related([['minReplicas'], ['maxReplicas']], (e) => e.minReplicas <= e.maxReplicas, (e) => `at least minReplicas (${e.minReplicas})`, ['maxReplicas']),
+    ...(['cpu', 'memory'] as const).map((r) => related([['requests', r], ['limits', r]],
+      (e) => !isQuantity(e.requests[r]) || !isQuantity(e.limits[r]) || compareQuantities(e.requests[r], e.limits[r]) <= 0, (e) => `at most the limit ${e.limits[r]}`, ['requests', r])),
+    ...system.services.map((s) => related([['images', s.name], ['mutableImageTags']],
+      (e) => e.mutableImageTags || isImmutableImageReference(e.images[s.name]), () => IMMUTABLE_EXPECTED, ['images', s.name])),
+  ];
+  // One pipe per check: a check runs whenever the fields it reads are valid, whatever else failed.
+  return checks.reduce<v.GenericSchema<unknown, EnvironmentConfig>>(
+    (schema, check) => v.pipe(schema, check), object(environmentEntries(system)) as v.GenericSchema<unknown, EnvironmentConfig>);
+}
+
+const schemas = new WeakMap<SystemDeclaration, v.GenericSchema<unknown, EnvironmentConfig>>();
 
 /**
  * Validates one environment (raw, untyped) and fills in defaults. `path` prefixes every message,
  * e.g. `environments[2]`. Throws `ConfigError` listing every problem.
  */
 export function resolveEnvironment(raw: unknown, system: SystemDeclaration, path = 'environment'): EnvironmentConfig {
-  const c = new Checker();
-  const input = c.record(path, raw, ENVIRONMENT_KEYS);
-  if (!input) throw new ConfigError(c.problems);
-  const env = { ...ENVIRONMENT_DEFAULTS, ...input } as Record<string, unknown>;
+  let schema = schemas.get(system);
+  if (!schema) schemas.set(system, schema = environmentSchema(system));
+  const result = v.safeParse(schema, raw);
+  if (!result.success) throw new ConfigError(problemLines(path, result.issues));
+  return result.output;
+}
 
-  const maxSuffix = maxSuffixLength(system);
-  if (c.string(`${path}.suffix`, env.suffix, DNS_LABEL, 'a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit)')
-    && (env.suffix as string).length > maxSuffix) {
-    c.fail(`${path}.suffix`, env.suffix, `at most ${maxSuffix} characters so that every derived name fits in 63`);
-  }
-
-  const images = c.record(`${path}.images`, env.images, system.services.map((s) => s.name));
-  for (const service of system.services) {
-    const ref = images?.[service.name];
-    const at = `${path}.images.${service.name}`;
-    if (!images) continue;
-    if (typeof ref !== 'string' || !parseImageReference(ref)) {
-      c.fail(at, ref, 'an image reference such as registry/repository:tag or registry/repository@sha256:<64 hex digits>');
-    } else if (env.mutableImageTags !== true && !isImmutableImageReference(ref)) {
-      c.fail(at, ref, 'an immutable reference (a version tag or an @sha256 digest, not latest or untagged); only environments with mutableImageTags may use mutable tags');
-    }
-  }
-
-  const minOk = c.integer(`${path}.minReplicas`, env.minReplicas, 2, 1000);
-  const maxOk = c.integer(`${path}.maxReplicas`, env.maxReplicas, 1, 1000);
-  if (minOk && maxOk && (env.minReplicas as number) > (env.maxReplicas as number)) {
-    c.fail(`${path}.maxReplicas`, env.maxReplicas, `at least minReplicas (${env.minReplicas})`);
-  }
-  c.integer(`${path}.targetCpuUtilization`, env.targetCpuUtilization, 1, 100);
-
-  const requestsOk = checkResources(c, `${path}.requests`, env.requests);
-  const limitsOk = checkResources(c, `${path}.limits`, env.limits);
-  if (requestsOk && limitsOk) {
-    const requests = env.requests as ComputeResources;
-    const limits = env.limits as ComputeResources;
-    for (const resource of ['cpu', 'memory'] as const) {
-      if (quantityValue(requests[resource]) > quantityValue(limits[resource])) {
-        c.fail(`${path}.requests.${resource}`, requests[resource], `at most the limit ${limits[resource]}`);
-      }
-    }
-  }
-
-  const flags = c.record(`${path}.featureFlags`, env.featureFlags, Object.keys(isRecord(env.featureFlags) ? env.featureFlags : {}));
-  for (const [name, value] of Object.entries(flags ?? {})) {
-    if (!FLAG_NAME.test(name)) c.fail(`${path}.featureFlags`, name, 'flag names in camelCase, e.g. fraudScoring');
-    if (typeof value !== 'boolean') c.fail(`${path}.featureFlags.${name}`, value, 'true or false');
-  }
-
-  if (!LOG_LEVELS.includes(env.logLevel as LogLevel)) c.fail(`${path}.logLevel`, env.logLevel, `one of ${LOG_LEVELS.join(', ')}`);
-  if (env.gatewayHost !== undefined) {
-    c.string(`${path}.gatewayHost`, env.gatewayHost, DNS_SUBDOMAIN, 'a lower-case DNS host name such as payments.example.com');
-  }
-  c.string(`${path}.secretStore`, env.secretStore, DNS_SUBDOMAIN, 'the name of a ClusterSecretStore (a DNS-1123 subdomain)');
-  c.string(`${path}.monitoringNamespace`, env.monitoringNamespace, DNS_LABEL, 'a namespace name (a DNS-1123 label)');
-  if (typeof env.mutableImageTags !== 'boolean') c.fail(`${path}.mutableImageTags`, env.mutableImageTags, 'true or false');
-
-  if (c.problems.length > 0) throw new ConfigError(c.problems);
-  return env as unknown as EnvironmentConfig;
+/** Problems of the GitOps settings, one line each; [] when valid. */
+export function checkGitOpsConfig(gitops: unknown): string[] {
+  const result = v.safeParse(GITOPS, gitops);
+  return result.success ? [] : problemLines('gitops', result.issues);
 }

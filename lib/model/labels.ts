@@ -2,8 +2,8 @@
  * Labels: Kubernetes' recommended `app.kubernetes.io/*` labels plus the `app` and `version` labels
  * Istio uses for telemetry. Pure functions so selectors and policies derive from one place.
  */
-import { parseImageReference } from './environment';
 import { Naming } from './naming';
+import { parseImageReference } from './image-reference';
 
 export type Labels = Record<string, string>;
 

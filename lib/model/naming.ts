@@ -42,3 +42,11 @@ export class Naming {
     return `cluster.local/ns/${this.namespace}/sa/${this.serviceAccount(service)}`;
   }
 }
+
+/**
+ * The constant-case form of a name, for environment variables and config keys:
+ * `fraud-detector` -> `FRAUD_DETECTOR`, `fraudScoring` -> `FRAUD_SCORING`.
+ */
+export function constantCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase();
+}

@@ -7,13 +7,14 @@
  * annotation` in argocd-cm, the default since Argo CD 3.0). Label tracking would overwrite our
  * objects' `app.kubernetes.io/instance` label, which names the service instance, with the app name.
  */
-import { ConfigError, EnvironmentConfig, GitOpsConfig } from '../model/environment';
+import { checkGitOpsConfig, EnvironmentConfig, GitOpsConfig } from '../model/environment';
 import { KubeObject, KubeObjectMetadata } from '../manifest/kube-object';
 import { commonLabels } from '../model/labels';
 import { Naming } from '../model/naming';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
 import { OUTPUT_FOLDERS } from '../model/output-layout';
 import { toYaml } from './yaml-writer';
+import { ConfigError } from '../model/errors';
 
 /**
  * The subset of Argo CD's `Application` (argoproj.io/v1alpha1) we emit. Field names follow Argo CD's
@@ -77,25 +78,6 @@ const SYNC_OPTIONS = [
  * yet); 5 attempts with 5 s doubling to at most 3 m, then the failure stays visible.
  */
 const RETRY = { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// Argo CD clones over HTTPS or SSH (URL or scp-like `git@host:path`); plain http would send credentials in clear.
-const GIT_URL = /^(https:\/\/|ssh:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)\S+$/;
-const GIT_REVISION = /^[^\s~^:?*[\\]+$/;
-
-/** Checks the checked-in GitOps settings; returns one message per problem. */
-export function checkGitOpsConfig(gitops: GitOpsConfig): string[] {
-  const checks: [keyof GitOpsConfig, RegExp, string][] = [
-    ['repoURL', GIT_URL, 'a Git URL Argo CD can clone: https://host/path, ssh://host/path or git@host:path'],
-    ['targetRevision', GIT_REVISION, 'a branch, tag or commit such as main or v1.2.0'],
-    ['argocdNamespace', DNS_LABEL, 'the namespace Argo CD runs in (a DNS-1123 label), e.g. argocd'],
-    ['project', DNS_SUBDOMAIN, 'the name of an Argo CD AppProject, e.g. default'],
-  ];
-  return checks
-    .filter(([key, pattern]) => typeof gitops[key] !== 'string' || !pattern.test(gitops[key]))
-    .map(([key, , expected]) => `gitops.${key}: ${JSON.stringify(gitops[key]) ?? 'missing'} is invalid; expected ${expected}`);
-}
 
 /**
  * The Argo CD Application of one environment: `<system>-<suffix>` in Argo CD's namespace, syncing

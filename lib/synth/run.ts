@@ -1,18 +1,22 @@
 /**
  * One `npm run synth`: select environments, build and check every file in memory (schema
  * validation and the reachability proof), then write them all or nothing. User mistakes and failed
- * checks become `ConfigError` (one line each, no stack trace).
+ * checks become `ConfigError` (exit 2) or `CheckFailure` (exit 1): one line each, no stack trace.
  */
 import { allowedEdges, renderDiagram } from '../render/diagram';
-import { ConfigError, EnvironmentConfig, EnvironmentsFile } from '../model/environment';
-import { ENVIRONMENTS, selectEnvironments } from '../model/environments';
+import { EnvironmentConfig, EnvironmentsFile } from '../model/environment';
+import { ENVIRONMENTS } from '../model/environments';
 import { OutputFile, WriteSummary, writeOutputFiles } from './file-writer';
 import { renderArgoApplication } from '../render/argocd';
 import { OUTPUT_FOLDERS } from '../model/output-layout';
 import { connectionKey, proveReachability } from '../checks/reachability';
-import { renderManifest, stackOutputs, synthesizeEnvironment } from './synthesize';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
 import { formatProblem, validateManifests } from '../validation';
+import { CheckFailure } from '../model/errors';
+import { selectEnvironments } from './select-environments';
+import { renderManifest } from '../render/manifest';
+import { stackOutputs } from '../render/outputs';
+import { synthesizeEnvironment } from '../constructs/synthesize-environment';
 
 export interface SynthOptions {
   /** Project root the output folders are relative to. */
@@ -53,7 +57,7 @@ function environmentFiles(env: EnvironmentConfig, file: EnvironmentsFile, system
   return { files, problems };
 }
 
-/** Builds every file of the selected environments, checked; throws `ConfigError` on any problem. */
+/** Builds every file of the selected environments, checked; throws `ConfigError` or `CheckFailure` on any problem. */
 export function buildOutputFiles(options: SynthOptions): { files: OutputFile[]; complete: boolean } {
   const system = options.system ?? PAYMENT_SYSTEM;
   const file = options.environments ?? ENVIRONMENTS;
@@ -61,7 +65,7 @@ export function buildOutputFiles(options: SynthOptions): { files: OutputFile[]; 
   const selection = selectEnvironments(options.vars, file, system);
   const built = selection.environments.map((env) => environmentFiles(env, file, system, manifestDir));
   const problems = built.flatMap((b) => b.problems);
-  if (problems.length > 0) throw new ConfigError(['synthesized manifests failed their checks; nothing was written', ...problems]);
+  if (problems.length > 0) throw new CheckFailure(['synthesized manifests failed their checks; nothing was written', ...problems]);
   return { files: built.flatMap((b) => b.files), complete: selection.complete };
 }
 

@@ -13,10 +13,12 @@
  */
 import { EnvironmentConfig, resolveEnvironment } from '../../lib/model/environment';
 import { ENVIRONMENTS } from '../../lib/model/environments';
-import { loadEnvironments, renderManifest, synthesizeEnvironment } from '../../lib/synth/synthesize';
 import { checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
 import { proveReachability } from '../../lib/checks/reachability';
 import { validateManifests } from '../../lib/validation';
+import { loadEnvironments } from '../../lib/synth/select-environments';
+import { renderManifest } from '../../lib/render/manifest';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 /** What the bench reads back from one probe run. */
 interface ScalingResult {

@@ -4,11 +4,11 @@ import { join } from 'path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { KubeObject } from '../../lib/manifest/kube-object';
-import { optionsFor, runLintCli } from '../../lib/checks/lint/cli';
-import {
-  EXPECTED_FINDINGS, ExpectedFinding, expectationFor, LintFinding, lintManifests, LintOptions, RULES,
-} from '../../lib/checks/lint';
-import { loadEnvironments, synthesizeEnvironment } from '../../lib/synth/synthesize';
+import { runCommand } from '../../lib/cli/command';
+import { LINT_K8S, optionsFor } from '../../lib/cli/lint-k8s';
+import { EXPECTED_FINDINGS, ExpectedFinding, expectationFor, LintFinding, lintManifests, LintOptions, RULES } from '../../lib/checks/lint';
+import { loadEnvironments } from '../../lib/synth/select-environments';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 const NS = 'microservices-test';
 const POD_LABELS = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api-test', app: 'api', version: '1.0.0' };
@@ -303,7 +303,7 @@ describe('lint:k8s command', () => {
   function run(args: readonly string[]): { code: number; out: string[]; err: string[] } {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runLintCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = runCommand(LINT_K8S, args, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { code, out, err };
   }
 
@@ -330,6 +330,7 @@ describe('lint:k8s command', () => {
       expect(r.code).toBe(2);
       expect(r.err).toHaveLength(1);
     }
-    expect(notKube.err[0]).toContain('document 1: not a Kubernetes object');
+    expect(notKube.err[0]).toMatch(/^error: .*x\.yaml: object 1: not a Kubernetes object/);
+    expect(missing.err[0]).toMatch(/^error: .*missing\.yaml: cannot read: ENOENT$/);
   });
 });

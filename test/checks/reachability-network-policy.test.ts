@@ -7,7 +7,7 @@ import { cidrContains, parseCidr } from '../../lib/checks/reachability/cidr';
 import { matchesSelector, parseLabelSelector } from '../../lib/manifest/label-selector';
 import { evaluateNetworkPolicies, networkPoliciesOf } from '../../lib/checks/reachability/network-policy';
 import { ClusterModel, Endpoint, EndpointPort, NamespaceInfo, Protocol } from '../../lib/checks/reachability/types';
-import { ReachabilityInputError } from '../../lib/checks/reachability';
+import { ManifestInputError } from '../../lib/checks/reachability';
 
 const namespace = (name: string, labels: Record<string, string> = {}): NamespaceInfo =>
   ({ name, labels: { 'kubernetes.io/metadata.name': name, ...labels } });
@@ -255,6 +255,6 @@ describe('manifests it cannot evaluate are one-line errors', () => {
     [{ podSelector: {}, policyTypes: ['Inbound'] }, 'NetworkPolicy/bad spec.policyTypes: "Inbound" is not Ingress or Egress'],
   ])('%j', (spec, message) => {
     expect(() => networkPoliciesOf([policy('bad', 'default', spec)])).toThrow(new Error(message));
-    expect(() => networkPoliciesOf([policy('bad', 'default', spec)])).toThrow(ReachabilityInputError);
+    expect(() => networkPoliciesOf([policy('bad', 'default', spec)])).toThrow(ManifestInputError);
   });
 });

@@ -5,15 +5,15 @@
 import { EnvironmentConfig } from '../../lib/model/environment';
 import { KubeObject } from '../../lib/manifest/kube-object';
 import { Naming } from '../../lib/model/naming';
-import {
-  allowedConnections, buildClusterModel, connectionKey, evaluateMatrix, expectedConnections, proveReachability,
-} from '../../lib/checks/reachability';
+import { allowedConnections, buildClusterModel, connectionKey, evaluateMatrix, expectedConnections, proveReachability } from '../../lib/checks/reachability';
 import { compareConnectionOrder } from '../../lib/checks/reachability/types';
-import { runReachabilityCli } from '../../lib/checks/reachability/cli';
+import { runCommand } from '../../lib/cli/command';
+import { REACHABILITY, runReachability } from '../../lib/cli/reachability';
 import { sidecarInjected } from '../../lib/checks/reachability/cluster-model';
 import { policiesOf, probePorts } from '../../lib/checks/reachability/matrix';
-import { loadEnvironments, synthesizeEnvironment } from '../../lib/synth/synthesize';
 import { PAYMENT_SYSTEM } from '../../lib/model/system';
+import { loadEnvironments } from '../../lib/synth/select-environments';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 const environments = loadEnvironments();
 const dev = environments.find((e) => e.suffix === 'dev') as EnvironmentConfig;
@@ -175,9 +175,8 @@ describe('npm run reachability', () => {
   function run(args: string[], synth: (env: EnvironmentConfig) => KubeObject[] = (env) => synthesizeEnvironment(env)) {
     const out: string[] = [];
     const err: string[] = [];
-    const status = runReachabilityCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, {
-      system: PAYMENT_SYSTEM, loadEnvironments: () => environments, synthesizeEnvironment: synth,
-    });
+    const deps = { system: PAYMENT_SYSTEM, loadEnvironments: () => environments, synthesizeEnvironment: synth };
+    const status = runCommand({ ...REACHABILITY, run: (a, io) => runReachability(a, io, deps) }, args, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { status, out, err };
   }
 
@@ -215,11 +214,11 @@ describe('npm run reachability', () => {
   });
 
   it('exits 2 with one line for an unknown environment, a bad option, or an unreadable manifest', () => {
-    expect(run(['nope'])).toMatchObject({ status: 2, out: [], err: ['reachability: unknown environment "nope"; configured: dev, staging, prod'] });
-    expect(run(['--verbose'])).toMatchObject({ status: 2, err: ['reachability: unknown option "--verbose"; usage: npm run reachability [-- [<suffix>] [--all]]'] });
+    expect(run(['nope'])).toMatchObject({ status: 2, out: [], err: ['error: unknown environment "nope"; configured: dev, staging, prod; usage: npm run reachability [-- [<suffix>] [--all]]'] });
+    expect(run(['--verbose'])).toMatchObject({ status: 2, err: ['error: unknown option "--verbose"; usage: npm run reachability [-- [<suffix>] [--all]]'] });
     const unreadable = withEdit<NetworkPolicySpec>('NetworkPolicy', naming.networkPolicy('payment-api'), (s) => { s.egress = [{ ports: [{ port: 0 }] }]; });
     expect(run(['dev'], () => unreadable)).toMatchObject({
-      status: 2, err: ['reachability: NetworkPolicy/payment-api-netpol-dev spec.egress[0].ports[0].port: expected an integer from 1 to 65535, got 0'],
+      status: 2, err: ['error: NetworkPolicy/payment-api-netpol-dev spec.egress[0].ports[0].port: expected an integer from 1 to 65535, got 0'],
     });
   });
 });

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { resolveEnvironment } from '../../lib/model/environment';
 import { connectionKey, proveReachability } from '../../lib/checks/reachability';
-import { synthesizeEnvironment } from '../../lib/synth/synthesize';
 import { SystemDeclaration } from '../../lib/model/system';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 

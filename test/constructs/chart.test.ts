@@ -4,10 +4,12 @@ import * as k8s from '../../lib/constructs/k8s';
 import { maxSuffixLength } from '../../lib/model/environment';
 import { KubeObject } from '../../lib/manifest/kube-object';
 import { Naming } from '../../lib/model/naming';
-import { renderManifest, stackOutputs, synthesizeEnvironment } from '../../lib/synth/synthesize';
 import { parse } from 'yaml';
 import { PAYMENT_SYSTEM } from '../../lib/model/system';
 import { find, ofKind, testEnvironment } from '../helpers';
+import { renderManifest } from '../../lib/render/manifest';
+import { stackOutputs } from '../../lib/render/outputs';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 const SERVICES = ['payment-api', 'fraud-detector', 'notification-service'];
 const env = testEnvironment('qa');

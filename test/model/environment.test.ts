@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import {
-  ConfigError, isImmutableImageReference, maxSuffixLength, parseImageReference, quantityValue, resolveEnvironment,
-} from '../../lib/model/environment';
-import { ENVIRONMENTS, selectEnvironments } from '../../lib/model/environments';
+import { maxSuffixLength, resolveEnvironment } from '../../lib/model/environment';
+import { compareQuantities } from '../../lib/model/quantity';
+import { ENVIRONMENTS } from '../../lib/model/environments';
 import { PAYMENT_SYSTEM } from '../../lib/model/system';
+import { ConfigError } from '../../lib/model/errors';
+import { isImmutableImageReference, parseImageReference } from '../../lib/model/image-reference';
+import { selectEnvironments } from '../../lib/synth/select-environments';
 
 const IMG = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const images = { 'payment-api': `${IMG}/payment-api:1.0.0`, 'fraud-detector': `${IMG}/fraud-detector:1.0.0`, 'notification-service': `${IMG}/notification-service:1.0.0` };
@@ -47,6 +49,11 @@ describe('resolveEnvironment', () => {
     [{ logLevel: 'verbose' }, /logLevel: "verbose" is invalid; expected one of debug, info, warn, error/],
     [{ gatewayHost: 'http://x' }, /gatewayHost: "http:\/\/x" is invalid/],
     [{ featureFlags: { tracing: 'yes' } }, /featureFlags\.tracing: "yes" is invalid; expected true or false/],
+    [{ featureFlags: { fooBar: true, fooBAR: false } }, /^environment\.featureFlags: "fooBar" and "fooBAR" both become FEATURE_FOO_BAR; rename one$/],
+    [{ gatewayHost: `${'a'.repeat(64)}.example.com` }, /gatewayHost: "a{64}\.example\.com" is invalid; expected a lower-case DNS host name .*labels of at most 63/],
+    [{ gatewayHost: Array(40).fill('abcdefg').join('.') }, /gatewayHost: "(abcdefg\.)+[a-g.]*\.\.\. \(319 characters\) is invalid/],
+    [{ secretStore: 's'.repeat(254) }, /secretStore: "s{79}\.\.\. \(254 characters\) is invalid; expected the name of a ClusterSecretStore/],
+    [{ requests: { cpu: '1.0000000000000001', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }, /requests\.cpu: "1\.0000000000000001" is invalid; expected at most the limit 1$/],
   ])('rejects %j', (overrides, message) => {
     const problems = problemsOf(() => resolve(overrides));
     expect(problems.some((p) => message.test(p))).toBe(true);
@@ -75,10 +82,15 @@ describe('image references and quantities', () => {
   test.each(['UPPER/case:1', 'a b', 'repo:tag@sha256:short', ''])('%j does not parse', (ref) => {
     expect(parseImageReference(ref)).toBeUndefined();
   });
-  test('quantities', () => {
-    expect(quantityValue('500m')).toBe(0.5);
-    expect(quantityValue('1Gi')).toBe(2 ** 30);
-    expect(() => quantityValue('1.5.5')).toThrow(ConfigError);
+  test.each([
+    ['500m', '0.5', 0], ['1Gi', '1073741824', 0], ['1G', '1Gi', -1], ['1.0000000000000001', '1', 1],
+    ['999m', '1', -1], ['.5', '500m', 0], ['1024Ki', '1Mi', 0], ['1E', '1Ei', -1],
+  ])('compareQuantities(%s, %s) is %i, exactly', (a, b, expected) => {
+    expect(compareQuantities(a, b)).toBe(expected);
+    expect(compareQuantities(b, a)).toBe(-expected || 0);
+  });
+  test('a malformed quantity is not compared', () => {
+    expect(() => compareQuantities('1.5.5', '1')).toThrow(/not a quantity: "1.5.5"/);
   });
 });
 
@@ -111,6 +123,32 @@ describe('selectEnvironments (the synth command-line contract)', () => {
     [{ ...adHocVars, FRAUD_DETECTOR_IMAGE: 'bad image' }, /^FRAUD_DETECTOR_IMAGE: "bad image" is invalid/],
   ])('rejects %j', (vars, message) => {
     expect(problemsOf(() => selectEnvironments(vars))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('every problem is reported at once: an empty image variable does not hide the others', () => {
+    const problems = problemsOf(() => selectEnvironments({ ENVIRONMENT_SUFFIX: 'PR-5', PAYMENT_API_IMAGE: '', FRAUD_DETECTOR_IMAGE: 'bad image' }));
+    expect(problems).toEqual([
+      'PAYMENT_API_IMAGE: set but empty; expected an image reference or the variable unset',
+      expect.stringMatching(/^NOTIFICATION_SERVICE_IMAGE: not set; the ad-hoc environment "PR-5"/),
+      expect.stringMatching(/^ENVIRONMENT_SUFFIX: "PR-5" is invalid; expected a DNS-1123 label/),
+      expect.stringMatching(/^FRAUD_DETECTOR_IMAGE: "bad image" is invalid; expected an image reference/),
+    ]);
+  });
+
+  test('a variable that differs only in case from one the synth reads is an error naming the right spelling', () => {
+    expect(problemsOf(() => selectEnvironments({ environment_suffix: 'pr5' }))).toEqual([
+      'environment_suffix: not a variable the synth reads (names are case-sensitive); did you mean ENVIRONMENT_SUFFIX?',
+    ]);
+    expect(problemsOf(() => selectEnvironments({ ...adHocVars, Payment_Api_Image: 'x', cdk8s_outdir: 'dist' }))).toEqual([
+      'Payment_Api_Image: not a variable the synth reads (names are case-sensitive); did you mean PAYMENT_API_IMAGE?',
+      'cdk8s_outdir: not a variable the synth reads (names are case-sensitive); did you mean CDK8S_OUTDIR?',
+    ]);
+  });
+
+  test('a 100 KB value is cut in the message, with its length shown', () => {
+    const [problem] = problemsOf(() => selectEnvironments({ ...adHocVars, ENVIRONMENT_SUFFIX: 'x'.repeat(100_000) }));
+    expect(problem.length).toBeLessThan(400);
+    expect(problem).toContain('... (100000 characters)');
   });
 
   test('a duplicated suffix in the config is an error', () => {

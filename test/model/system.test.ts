@@ -1,7 +1,7 @@
-import { ConfigError } from '../../lib/model/environment';
-import { synthesizeEnvironment } from '../../lib/synth/synthesize';
 import { callersOf, calleesOf, checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
 import { testEnvironment } from '../helpers';
+import { ConfigError } from '../../lib/model/errors';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 describe('the payment system declaration', () => {
   test('is consistent', () => {

@@ -1,10 +1,12 @@
 import { parse } from 'yaml';
-import { ConfigError, GitOpsConfig } from '../../lib/model/environment';
-import { ENVIRONMENTS, selectEnvironments } from '../../lib/model/environments';
-import { argoApplication, checkGitOpsConfig, renderArgoApplication } from '../../lib/render/argocd';
+import { checkGitOpsConfig, GitOpsConfig } from '../../lib/model/environment';
+import { ENVIRONMENTS } from '../../lib/model/environments';
+import { argoApplication, renderArgoApplication } from '../../lib/render/argocd';
 import { Naming } from '../../lib/model/naming';
 import { PAYMENT_SYSTEM } from '../../lib/model/system';
 import { testEnvironment } from '../helpers';
+import { ConfigError } from '../../lib/model/errors';
+import { selectEnvironments } from '../../lib/synth/select-environments';
 
 // Every configured environment, resolved exactly as the synth resolves them.
 const configured = selectEnvironments({}).environments;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { AllowedEdge, DiagramInfrastructure, DiagramInput, renderDiagram } from '../../lib/render/diagram';
 import { EnvironmentConfig } from '../../lib/model/environment';
-import { selectEnvironments } from '../../lib/model/environments';
 import { Naming } from '../../lib/model/naming';
-import { synthesizeEnvironment } from '../../lib/synth/synthesize';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
 import { testEnvironment } from '../helpers';
+import { selectEnvironments } from '../../lib/synth/select-environments';
+import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
 
 const INFRA = {
   ingressGateway: 'istio-system/istio-ingressgateway',

@@ -2,11 +2,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError } from '../../lib/model/environment';
 import { ENVIRONMENTS } from '../../lib/model/environments';
 import { proveReachability } from '../../lib/checks/reachability';
 import { runSynth } from '../../lib/synth/run';
 import { validateManifests } from '../../lib/validation';
+import { CheckFailure } from '../../lib/model/errors';
 
 // The real checks, wrapped so a test can make one of them fail.
 jest.mock('../../lib/validation', () => {
@@ -38,8 +38,9 @@ test('an invalid object stops the synth before anything is written', () => {
   } catch (e) {
     error = e;
   }
-  expect(error).toBeInstanceOf(ConfigError);
-  expect((error as ConfigError).problems).toContain('dist/dev.k8s.yaml: Deployment/payment-api-dev: spec.replicas: broken on purpose');
+  expect(error).toBeInstanceOf(CheckFailure);
+  expect((error as CheckFailure).exitCode).toBe(1);
+  expect((error as CheckFailure).problems).toContain('dist/dev.k8s.yaml: Deployment/payment-api-dev: spec.replicas: broken on purpose');
   expect(listing()).toEqual([]);
 });
 

@@ -49,7 +49,7 @@ test('a second synth with nothing changed rewrites nothing and says so', () => {
 test('bad input: non-zero exit, one line per problem naming the variable, no stack trace, nothing written', () => {
   const before = snapshotDir();
   const run = synth({ ENVIRONMENT_SUFFIX: '', PAYMENT_API_IMAGE: '' });
-  expect(run.status).toBe(1);
+  expect(run.status).toBe(2);
   expect(run.stdout).toBe('');
   expect(run.stderr.trim().split('\n')).toEqual([
     expect.stringMatching(/^error: PAYMENT_API_IMAGE: set but empty/),

@@ -7,11 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError, EnvironmentsFile } from '../../lib/model/environment';
+import { EnvironmentsFile } from '../../lib/model/environment';
 import { ENVIRONMENTS } from '../../lib/model/environments';
 import { OUTPUT_FOLDERS } from '../../lib/model/output-layout';
 import { runSynth } from '../../lib/synth/run';
 import { validateManifests } from '../../lib/validation';
+import { ConfigError } from '../../lib/model/errors';
 
 let root: string;
 beforeAll(() => {

@@ -4,9 +4,10 @@
  * Secrets and ServiceAccounts.
  */
 import { KubeObject } from '../../manifest/kube-object';
+import { labels, list, record, str } from '../../manifest/fields';
+import { hasSelectorTerms, matchesLabelMap, selectsLabels } from '../../manifest/label-selector';
 import {
-  containersOf, finding, hpasByTarget, isEmptySelector, labels, labelSelectorMatches, list, mapSelectorMatches,
-  nameOf, namespaceOf, objectKey, record, replicaFloor, show, spec, str, Workload, workloads,
+  containersOf, finding, hpasByTarget, nameOf, namespaceOf, objectKey, replicaFloor, show, spec, Workload, workloads,
 } from './workloads';
 import { LintFinding, LintRule } from './types';
 
@@ -21,7 +22,8 @@ function refs(objects: readonly KubeObject[]): string {
 /** Workloads in the Service's namespace whose pods its selector picks (none without a selector). */
 function selectedByService(service: KubeObject, all: readonly Workload[]): Workload[] {
   const selector = labels(spec(service).selector);
-  return all.filter((w) => w.namespace === namespaceOf(service) && mapSelectorMatches(selector, w.podLabels));
+  if (Object.keys(selector).length === 0) return [];
+  return all.filter((w) => w.namespace === namespaceOf(service) && matchesLabelMap(selector, w.podLabels));
 }
 
 /** Services that route to pods: not ExternalName, and with a selector (selector-less ones use manual endpoints). */
@@ -147,7 +149,7 @@ const podDisruptionBudget: LintRule = {
     const all = workloads(objects);
     const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget');
     const covering = (w: Workload): KubeObject[] =>
-      pdbs.filter((p) => namespaceOf(p) === w.namespace && labelSelectorMatches(spec(p).selector, w.podLabels));
+      pdbs.filter((p) => namespaceOf(p) === w.namespace && selectsLabels(spec(p).selector, w.podLabels));
     const findings: LintFinding[] = [];
     for (const w of all) {
       const floor = replicaFloor(w, hpas);
@@ -162,7 +164,7 @@ const podDisruptionBudget: LintRule = {
       }
     }
     for (const pdb of pdbs) {
-      const selected = all.filter((w) => w.namespace === namespaceOf(pdb) && labelSelectorMatches(spec(pdb).selector, w.podLabels));
+      const selected = all.filter((w) => w.namespace === namespaceOf(pdb) && selectsLabels(spec(pdb).selector, w.podLabels));
       if (selected.length === 0) {
         findings.push(finding('pod-disruption-budget', pdb,
           `spec.selector is ${show(spec(pdb).selector)}, which selects the pods of no workload in ${inNamespace(namespaceOf(pdb))}`));
@@ -200,7 +202,7 @@ const networkPolicyCoverage: LintRule = {
   check: (objects) => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     return workloads(objects).flatMap((w) => {
-      const selecting = policies.filter((p) => namespaceOf(p) === w.namespace && labelSelectorMatches(spec(p).podSelector, w.podLabels));
+      const selecting = policies.filter((p) => namespaceOf(p) === w.namespace && selectsLabels(spec(p).podSelector, w.podLabels));
       const types = new Set(selecting.flatMap(policyTypes));
       if (types.has('Ingress') && types.has('Egress')) return [];
       const message = selecting.length === 0
@@ -218,8 +220,8 @@ const danglingNetworkPolicy: LintRule = {
     const all = workloads(objects);
     return objects.filter((o) => o.kind === 'NetworkPolicy').flatMap((p) => {
       const selector = spec(p).podSelector;
-      if (isEmptySelector(selector)) return []; // selects every pod of the namespace
-      const selectsSome = all.some((w) => w.namespace === namespaceOf(p) && labelSelectorMatches(selector, w.podLabels));
+      if (!hasSelectorTerms(selector)) return []; // selects every pod of the namespace
+      const selectsSome = all.some((w) => w.namespace === namespaceOf(p) && selectsLabels(selector, w.podLabels));
       return selectsSome ? [] : [finding('dangling-network-policy', p,
         `spec.podSelector is ${show(selector)}, which selects the pods of no workload in ${inNamespace(namespaceOf(p))}`)];
     });

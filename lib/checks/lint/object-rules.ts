@@ -2,7 +2,10 @@
  * Rules on single objects of any kind: secrets in the output, API versions the cluster no longer
  * serves, and namespacing.
  */
-import { finding, record, show, str } from './workloads';
+import { record, str } from '../../manifest/fields';
+import {
+  finding, show,
+} from './workloads';
 import { looksSecret } from './secrets';
 import { LintRule } from './types';
 

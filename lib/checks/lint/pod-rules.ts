@@ -2,13 +2,12 @@
  * Rules about one workload's pod template: images, resources, probes, security context, service
  * account, scheduling spread and environment variables. Each finding is reported on the workload.
  */
-import { parseImageReference } from '../../model/environment';
-import {
-  Container, containersOf, finding, hpasByTarget, isEmptySelector, Json, labelSelectorMatches, list, nameOf,
-  namespaceOf, record, replicaFloor, show, spec, str, Workload, workloads,
-} from './workloads';
+import { Json, list, record, str } from '../../manifest/fields';
+import { hasSelectorTerms, selectsLabels } from '../../manifest/label-selector';
+import { Container, containersOf, finding, hpasByTarget, nameOf, namespaceOf, replicaFloor, show, spec, Workload, workloads } from './workloads';
 import { looksSecret } from './secrets';
 import { LintOptions, LintRule } from './types';
+import { parseImageReference } from '../../model/image-reference';
 
 type PodCheck = (w: Workload, options: LintOptions) => string[];
 type ContainerCheck = (c: Container, w: Workload, options: LintOptions) => string[];
@@ -288,7 +287,7 @@ const zoneSpread: LintRule = {
       const floor = replicaFloor(w, hpas);
       if (floor === undefined || floor < 2 || !w.longRunning) return [];
       const terms = [...list(w.podSpec.topologySpreadConstraints).map(record), ...antiAffinityTerms(w.podSpec)];
-      const spreads = terms.some((t) => t?.topologyKey === ZONE_KEY && labelSelectorMatches(t.labelSelector, w.podLabels));
+      const spreads = terms.some((t) => t?.topologyKey === ZONE_KEY && selectsLabels(t.labelSelector, w.podLabels));
       if (spreads) return [];
       return [finding('zone-spread', w.object,
         `${w.podSpecPath}.topologySpreadConstraints is ${show(w.podSpec.topologySpreadConstraints)} and no podAntiAffinity term spreads its own pods over ${ZONE_KEY}; expected one for ${floor} or more replicas`)];
@@ -333,7 +332,7 @@ const mismatchingSelector = podRule(
   (w) => {
     if (!MISMATCH_KINDS.has(w.object.kind)) return [];
     const selector = spec(w.object).selector;
-    if (!isEmptySelector(selector) && labelSelectorMatches(selector, w.podLabels)) return [];
+    if (hasSelectorTerms(selector) && selectsLabels(selector, w.podLabels)) return [];
     return [`spec.selector is ${show(selector)}, expected a non-empty selector matching ${w.podSpecPath.replace(/\.spec$/, '')}.metadata.labels ${show(w.podLabels)}`];
   },
 );

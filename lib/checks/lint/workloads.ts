@@ -1,36 +1,14 @@
 /**
- * Reading parsed manifests defensively: lint runs on any YAML, so every field may be missing or of
- * the wrong type. Fields of the wrong type read as absent (schema validation reports those).
+ * What lint rules share: the workloads of a manifest set (objects that run pods, with their pod
+ * template read out), their containers, and cross-object lookups (HPAs by target). Lint runs on
+ * any YAML, so fields are read with the lenient readers of `manifest/fields`: a field of the wrong
+ * type reads as absent (schema validation reports those).
  */
+import { int, Json, labels, list, record, str } from '../../manifest/fields';
 import { KubeObject } from '../../manifest/kube-object';
 import { LintFinding } from './types';
 
-/** A JSON object of unknown shape. */
-export type Json = Readonly<Record<string, unknown>>;
 export type Labels = Readonly<Record<string, string>>;
-
-/** `value` as a JSON object, or undefined. */
-export function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-/** `value` as an array, or empty. */
-export function list(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function int(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-}
-
-/** The string-valued entries of a label map. */
-export function labels(value: unknown): Labels {
-  return Object.fromEntries(Object.entries(record(value) ?? {}).filter(([, v]) => typeof v === 'string')) as Labels;
-}
 
 /** A value as it appears in messages: JSON, or `unset`. */
 export function show(value: unknown): string {
@@ -134,43 +112,6 @@ export function containersOf(w: Workload): Container[] {
       if (!c) return [];
       return [{ spec: c, name: str(c.name) ?? `#${i}`, path: `${w.podSpecPath}.${field}[${i}]`, init: field === 'initContainers' }];
     }));
-}
-
-/**
- * Whether a `LabelSelector` (matchLabels and matchExpressions) selects `podLabels`. A missing or
- * null selector selects nothing; an empty one selects everything, as in NetworkPolicy and PDB.
- */
-export function labelSelectorMatches(selector: unknown, podLabels: Labels): boolean {
-  const s = record(selector);
-  if (!s) return false;
-  const matchLabels = labels(s.matchLabels);
-  if (!Object.entries(matchLabels).every(([k, v]) => podLabels[k] === v)) return false;
-  return list(s.matchExpressions).every((raw) => {
-    const e = record(raw);
-    const key = str(e?.key);
-    if (!e || key === undefined) return false;
-    const values = list(e.values).filter((v): v is string => typeof v === 'string');
-    const has = Object.prototype.hasOwnProperty.call(podLabels, key);
-    switch (e.operator) {
-      case 'In': return has && values.includes(podLabels[key]);
-      case 'NotIn': return !has || !values.includes(podLabels[key]);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: return false; // the API server rejects other operators
-    }
-  });
-}
-
-/** True when a `LabelSelector` has no terms (so it selects every pod) or is missing. */
-export function isEmptySelector(selector: unknown): boolean {
-  const s = record(selector);
-  return Object.keys(labels(s?.matchLabels)).length === 0 && list(s?.matchExpressions).length === 0;
-}
-
-/** Whether a Service-style selector (a plain label map) selects `podLabels`; empty selects nothing. */
-export function mapSelectorMatches(selector: Labels, podLabels: Labels): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([k, v]) => podLabels[k] === v);
 }
 
 /** `namespace/Kind/name` of an object: the key cross-object references resolve by. */

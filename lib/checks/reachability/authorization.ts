@@ -30,9 +30,10 @@
  */
 import { Cidr, cidrContains, parseCidr } from './cidr';
 import {
-  optionalArrayAt, optionalStringMapAt, optionalStringsAt, recordAt, ReachabilityInputError,
+  optionalArrayAt, optionalStringMapAt, optionalStringsAt, recordAt, ManifestInputError,
   rejectUnsupportedKeys, stringAt,
 } from '../../manifest/fields';
+import { matchesLabelMap } from '../../manifest/label-selector';
 import { KubeObject, objectRef } from '../../manifest/kube-object';
 import { Endpoint, Protocol } from './types';
 
@@ -92,7 +93,7 @@ const HTTP_ONLY_KEYS = ['methods', 'notMethods', 'paths', 'notPaths'] as const;
 function parseCidrs(raw: unknown, where: string): Cidr[] | undefined {
   return optionalStringsAt(raw, where)?.map((text, i) => {
     const cidr = parseCidr(text, false);
-    if (!cidr) throw new ReachabilityInputError(`${where}[${i}]`, `"${text}" is not an IP address or CIDR`);
+    if (!cidr) throw new ManifestInputError(`${where}[${i}]`, `"${text}" is not an IP address or CIDR`);
     return cidr;
   });
 }
@@ -100,7 +101,7 @@ function parseCidrs(raw: unknown, where: string): Cidr[] | undefined {
 function parsePorts(raw: unknown, where: string): string[] | undefined {
   const ports = optionalStringsAt(raw, where);
   ports?.forEach((p, i) => {
-    if (!/^[1-9][0-9]{0,4}$/.test(p) || Number(p) > 65535) throw new ReachabilityInputError(`${where}[${i}]`, `"${p}" is not a port number from 1 to 65535`);
+    if (!/^[1-9][0-9]{0,4}$/.test(p) || Number(p) > 65535) throw new ManifestInputError(`${where}[${i}]`, `"${p}" is not a port number from 1 to 65535`);
   });
   return ports;
 }
@@ -137,15 +138,15 @@ function parseRule(raw: unknown, where: string): AuthorizationRule {
   return { from, to };
 }
 
-/** Parses one AuthorizationPolicy; throws `ReachabilityInputError` on what it cannot evaluate. */
+/** Parses one AuthorizationPolicy; throws `ManifestInputError` on what it cannot evaluate. */
 export function parseAuthorizationPolicy(obj: KubeObject): AuthorizationPolicy {
   const ref = objectRef(obj);
   const namespace = obj.metadata.namespace;
-  if (namespace === undefined) throw new ReachabilityInputError(ref, 'metadata.namespace is missing; an AuthorizationPolicy is namespaced');
+  if (namespace === undefined) throw new ManifestInputError(ref, 'metadata.namespace is missing; an AuthorizationPolicy is namespaced');
   const spec = recordAt(obj.spec ?? {}, `${ref} spec`);
   const action = spec.action === undefined ? 'ALLOW' : stringAt(spec.action, `${ref} spec.action`);
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    throw new ReachabilityInputError(`${ref} spec.action`, `"${action}" is not one of ${ACTIONS.join(', ')}`);
+    throw new ManifestInputError(`${ref} spec.action`, `"${action}" is not one of ${ACTIONS.join(', ')}`);
   }
   const base = { name: obj.metadata.name, namespace, action: action as AuthorizationAction };
   // CUSTOM and AUDIT never decide here, so their rules (which may use anything) are not read.
@@ -225,7 +226,7 @@ function ruleMatches(rule: AuthorizationRule, r: Request, action: 'ALLOW' | 'DEN
 /** Whether `policy` applies to the workload `to`. */
 function policyApplies(policy: AuthorizationPolicy, to: Endpoint): boolean {
   if (policy.namespace !== to.namespace && policy.namespace !== ISTIO_ROOT_NAMESPACE) return false;
-  return Object.entries(policy.selector ?? {}).every(([k, v]) => to.labels[k] === v);
+  return matchesLabelMap(policy.selector ?? {}, to.labels);
 }
 
 /**

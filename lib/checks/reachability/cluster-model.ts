@@ -27,7 +27,7 @@
 import { KubeObject, objectRef } from '../../manifest/kube-object';
 import { Naming } from '../../model/naming';
 import {
-  integerAt, isRecord, optionalArrayAt, optionalStringMapAt, recordAt, ReachabilityInputError, stringAt,
+  integerAt, isPlainObject, optionalArrayAt, optionalStringMapAt, recordAt, ManifestInputError, stringAt,
 } from '../../manifest/fields';
 import { ClusterModel, Endpoint, EndpointPort, InfrastructureIds, NamespaceInfo } from './types';
 
@@ -93,7 +93,7 @@ function containerPorts(podSpec: Record<string, unknown>, where: string): Endpoi
       const port = recordAt(p, portAt);
       const protocol = port.protocol === undefined ? 'TCP' : stringAt(port.protocol, `${portAt}.protocol`);
       if (protocol === 'SCTP') return []; // no SCTP in the model
-      if (protocol !== 'TCP' && protocol !== 'UDP') throw new ReachabilityInputError(`${portAt}.protocol`, `"${protocol}" is not TCP, UDP or SCTP`);
+      if (protocol !== 'TCP' && protocol !== 'UDP') throw new ManifestInputError(`${portAt}.protocol`, `"${protocol}" is not TCP, UDP or SCTP`);
       const name = port.name === undefined ? undefined : stringAt(port.name, `${portAt}.name`);
       return [{ ...(name === undefined ? {} : { name }), port: integerAt(port.containerPort, `${portAt}.containerPort`, 1, 65535), protocol }];
     });
@@ -114,8 +114,8 @@ function podShape(obj: KubeObject): PodShape | undefined {
     return undefined;
   }
   const namespace = obj.metadata.namespace;
-  if (namespace === undefined) throw new ReachabilityInputError(ref, 'metadata.namespace is missing; the model needs to know where the pods run');
-  const metadata = isRecord(template.metadata) ? template.metadata : {};
+  if (namespace === undefined) throw new ManifestInputError(ref, 'metadata.namespace is missing; the model needs to know where the pods run');
+  const metadata = isPlainObject(template.metadata) ? template.metadata : {};
   const spec = recordAt(template.spec, `${where}.spec`);
   const serviceAccount = spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
   return {
@@ -201,7 +201,7 @@ export function buildClusterModel(objects: readonly KubeObject[], env: Reachabil
 
   const seen = new Set<string>();
   for (const e of all) {
-    if (seen.has(e.id)) throw new ReachabilityInputError(e.id, 'two endpoints of the model share this id; rename the workload');
+    if (seen.has(e.id)) throw new ManifestInputError(e.id, 'two endpoints of the model share this id; rename the workload');
     seen.add(e.id);
   }
   const infrastructure: InfrastructureIds = {

@@ -23,7 +23,7 @@ export { allowedConnections, evaluateMatrix } from './matrix';
 export type { ProbeResult } from './matrix';
 export { compareConnections, expectedConnections } from './expected';
 export type { ConnectionDiff } from './expected';
-export { ReachabilityInputError } from '../../manifest/fields';
+export { ManifestInputError } from '../../manifest/fields';
 export { diffLines, probeTable } from './report';
 
 /** The outcome of checking one environment. */
@@ -48,7 +48,7 @@ export interface ReachabilityProof {
 
 /**
  * Checks that `objects` (one environment's manifests) allow exactly the connections `system`
- * permits. Throws `ReachabilityInputError` when a manifest cannot be evaluated.
+ * permits. Throws `ManifestInputError` when a manifest cannot be evaluated.
  */
 export function proveReachability(
   objects: readonly KubeObject[], system: SystemDeclaration, env: ReachabilityEnvironment,

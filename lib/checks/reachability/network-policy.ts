@@ -24,7 +24,7 @@
  */
 import { Cidr, cidrContains, cidrStrictlyInside, parseCidr } from './cidr';
 import {
-  integerAt, optionalArrayAt, optionalStringsAt, recordAt, ReachabilityInputError, stringAt,
+  integerAt, optionalArrayAt, optionalStringsAt, recordAt, ManifestInputError, stringAt,
 } from '../../manifest/fields';
 import { KubeObject, objectRef } from '../../manifest/kube-object';
 import { LabelSelector, matchesSelector, parseLabelSelector } from '../../manifest/label-selector';
@@ -67,7 +67,7 @@ const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
 
 function parseCidrAt(value: unknown, where: string): Cidr {
   const cidr = parseCidr(stringAt(value, where), true);
-  if (!cidr) throw new ReachabilityInputError(where, `"${String(value)}" is not a CIDR such as 10.0.0.0/16`);
+  if (!cidr) throw new ManifestInputError(where, `"${String(value)}" is not a CIDR such as 10.0.0.0/16`);
   return cidr;
 }
 
@@ -75,18 +75,18 @@ function parsePeer(raw: unknown, where: string): NetworkPolicyPeer {
   const peer = recordAt(raw, where);
   const hasSelectors = peer.podSelector != null || peer.namespaceSelector != null;
   if (peer.ipBlock != null) {
-    if (hasSelectors) throw new ReachabilityInputError(where, 'ipBlock cannot be combined with podSelector or namespaceSelector');
+    if (hasSelectors) throw new ManifestInputError(where, 'ipBlock cannot be combined with podSelector or namespaceSelector');
     const block = recordAt(peer.ipBlock, `${where}.ipBlock`);
     const cidr = parseCidrAt(block.cidr, `${where}.ipBlock.cidr`);
     const except = (optionalArrayAt(block.except, `${where}.ipBlock.except`) ?? []).map((e, i) => {
       const at = `${where}.ipBlock.except[${i}]`;
       const inner = parseCidrAt(e, at);
-      if (!cidrStrictlyInside(inner, cidr)) throw new ReachabilityInputError(at, `"${String(e)}" must lie strictly inside ${String(block.cidr)}`);
+      if (!cidrStrictlyInside(inner, cidr)) throw new ManifestInputError(at, `"${String(e)}" must lie strictly inside ${String(block.cidr)}`);
       return inner;
     });
     return { ipBlock: { cidr, except } };
   }
-  if (!hasSelectors) throw new ReachabilityInputError(where, 'a peer needs podSelector, namespaceSelector or ipBlock');
+  if (!hasSelectors) throw new ManifestInputError(where, 'a peer needs podSelector, namespaceSelector or ipBlock');
   return {
     podSelector: peer.podSelector == null ? undefined : parseLabelSelector(peer.podSelector, `${where}.podSelector`),
     namespaceSelector: peer.namespaceSelector == null ? undefined : parseLabelSelector(peer.namespaceSelector, `${where}.namespaceSelector`),
@@ -97,18 +97,18 @@ function parsePort(raw: unknown, where: string): NetworkPolicyPort {
   const entry = recordAt(raw, where);
   const protocol = entry.protocol === undefined ? 'TCP' : stringAt(entry.protocol, `${where}.protocol`);
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new ReachabilityInputError(`${where}.protocol`, `"${protocol}" is not one of ${PROTOCOLS.join(', ')}`);
+    throw new ManifestInputError(`${where}.protocol`, `"${protocol}" is not one of ${PROTOCOLS.join(', ')}`);
   }
   let port: number | string | undefined;
   if (typeof entry.port === 'string') {
-    if (!PORT_NAME.test(entry.port)) throw new ReachabilityInputError(`${where}.port`, `"${entry.port}" is neither a port number nor a valid port name`);
+    if (!PORT_NAME.test(entry.port)) throw new ManifestInputError(`${where}.port`, `"${entry.port}" is neither a port number nor a valid port name`);
     port = entry.port;
   } else if (entry.port != null) {
     port = integerAt(entry.port, `${where}.port`, 1, 65535);
   }
   let endPort: number | undefined;
   if (entry.endPort != null) {
-    if (typeof port !== 'number') throw new ReachabilityInputError(`${where}.endPort`, 'needs a numeric port to start the range');
+    if (typeof port !== 'number') throw new ManifestInputError(`${where}.endPort`, 'needs a numeric port to start the range');
     endPort = integerAt(entry.endPort, `${where}.endPort`, port, 65535);
   }
   return { protocol: protocol as NetworkPolicyPort['protocol'], port, endPort };
@@ -125,16 +125,16 @@ function parseRules(raw: unknown, peersKey: 'from' | 'to', where: string): Netwo
   });
 }
 
-/** Parses one NetworkPolicy object; throws `ReachabilityInputError` on anything it cannot read. */
+/** Parses one NetworkPolicy object; throws `ManifestInputError` on anything it cannot read. */
 export function parseNetworkPolicy(obj: KubeObject): NetworkPolicy {
   const ref = objectRef(obj);
   const namespace = obj.metadata.namespace;
-  if (namespace === undefined) throw new ReachabilityInputError(ref, 'metadata.namespace is missing; a NetworkPolicy is namespaced');
+  if (namespace === undefined) throw new ManifestInputError(ref, 'metadata.namespace is missing; a NetworkPolicy is namespaced');
   const spec = recordAt(obj.spec ?? {}, `${ref} spec`);
   const egress = parseRules(spec.egress, 'to', `${ref} spec.egress`);
   const declaredTypes = optionalStringsAt(spec.policyTypes, `${ref} spec.policyTypes`);
   for (const type of declaredTypes ?? []) {
-    if (type !== 'Ingress' && type !== 'Egress') throw new ReachabilityInputError(`${ref} spec.policyTypes`, `"${type}" is not Ingress or Egress`);
+    if (type !== 'Ingress' && type !== 'Egress') throw new ManifestInputError(`${ref} spec.policyTypes`, `"${type}" is not Ingress or Egress`);
   }
   // The API server's default: Ingress always, Egress only when egress rules exist.
   const types = declaredTypes !== undefined && declaredTypes.length > 0 ? declaredTypes : ['Ingress', ...(egress.length > 0 ? ['Egress'] : [])];
