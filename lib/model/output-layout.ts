@@ -2,7 +2,12 @@
  * Where a synth writes, relative to the project root. Each folder is owned by the synth for files
  * matching its pattern: a complete synth replaces them and deletes those of removed environments.
  */
-import { ManagedFolder } from '../synth/file-writer';
+
+/** A folder the synth owns: files in it matching `pattern` are ours to replace and prune. */
+export interface ManagedFolder {
+  readonly dir: string;
+  readonly pattern: RegExp;
+}
 
 export const OUTPUT_FOLDERS = {
   /** `<suffix>.k8s.yaml`, synced by ArgoCD: nothing else may land here. */

@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ManagedFolder } from '../model/output-layout';
 
 /** One output file; a relative path is relative to the project root. */
 export interface OutputFile {
@@ -14,11 +15,6 @@ export interface OutputFile {
   readonly content: string;
 }
 
-/** A folder the synth owns: files in it matching `pattern` are ours to replace and prune. */
-export interface ManagedFolder {
-  readonly dir: string;
-  readonly pattern: RegExp;
-}
 
 /** The file operations the writer uses; tests substitute failing ones to simulate a crash. */
 export interface FileOperations {
