@@ -50,6 +50,11 @@ export interface SystemDeclaration {
 /** Every service listens on this one port, named `http` so that Istio selects the HTTP protocol. */
 export const SERVICE_PORT = 8080;
 export const SERVICE_PORT_NAME = 'http';
+/**
+ * The longest a request may take end to end (the gateway route's timeout). Pods get this long,
+ * plus a margin, to finish in-flight work when they stop, and their proxies drain for as long.
+ */
+export const REQUEST_TIMEOUT_SECONDS = 30;
 
 export const PAYMENT_SYSTEM: SystemDeclaration = {
   name: 'payment-system',
