@@ -245,6 +245,8 @@ function kubernetesSchemas(source, [text], packageEnums) {
   // int-or-string is an int32 when it is a number; a quantity string has a syntax (format `quantity`).
   setBranchFormat(out['io.k8s.apimachinery.pkg.util.intstr.IntOrString'], 'integer', 'int32');
   setBranchFormat(out['io.k8s.apimachinery.pkg.api.resource.Quantity'], 'string', 'quantity');
+  // Number first, so that messages read "a number or a string" as they always have.
+  out['io.k8s.apimachinery.pkg.api.resource.Quantity'].oneOf.sort((a, b) => compareText(a.type, b.type));
   const corrections = ENUM_CORRECTIONS[source.version] ?? {};
   for (const id of [...new Set([...Object.keys(packageEnums), ...Object.keys(corrections)])].sort()) {
     const fields = { ...packageEnums[id], ...corrections[id] };

@@ -1,24 +1,29 @@
 /**
- * Strict validation of manifests against the target cluster (Kubernetes 1.28 API server with
- * strict field validation, Istio 1.19.10 CRDs, external-secrets 1.3.2 CRDs), as
- * `kubectl apply --validate=strict` would do it, without a cluster:
- * - apiVersion/kind must be served (./served-versions);
- * - the object must fit its schema: no unknown fields at any depth, right types, required fields,
- *   enum values (./schema-check, schemas from npm packages via ./schema-packages);
+ * Strict validation of manifests against a target cluster (./targets: Kubernetes 1.28 with Istio
+ * 1.19, the default, or Kubernetes 1.35 with Istio 1.30; both with cert-manager 1.21.1 and
+ * external-secrets 1.3.2), as `kubectl apply --validate=strict` would do it, without a cluster:
+ * - apiVersion/kind must be served by the target (./served-versions);
+ * - the object must fit its schema (./schema-check): no unknown fields at any depth, right types,
+ *   required fields, enum values, formats, and the value constraints of CRD schemas;
  * - metadata as the API server checks it: name syntax per kind, namespace, labels, annotations
  *   (./metadata).
  *
- * external-secrets.io/v1: no npm package has usable schemas. ExternalSecret specs are checked for
- * unknown fields and enum values through the classes generated from the pinned CRD
- * (./external-secrets); for SecretStore and ClusterSecretStore (not emitted, not imported) only the
- * served version, the envelope and metadata are checked.
+ * The schemas are generated data (imports/schemas/, by scripts/import-schemas.js) from the
+ * pinned Kubernetes definitions and CRDs of each release.
+ *
+ * Not checked: CRD CEL rules (`x-kubernetes-validations`), and the API server's Go validation
+ * beyond enums, formats and metadata (cross-field rules such as "selector must match the
+ * template's labels"). For Kubernetes 1.35 the enums are those of 1.27 plus the corrections the
+ * generator lists; other `+enum` fields added since 1.27 are checked as plain strings.
  */
-import { checkExternalSecretSpec } from './external-secrets';
-import { JsonSchema } from './json-schema';
+import { catalogFor } from './catalog';
 import { checkLabelSelector, checkObjectIdentity, checkObjectMeta, nameRuleFor } from './metadata';
 import { checkValue, describe, isPlainObject } from './schema-check';
-import { istioKindSchema, kubernetesDefinition } from './schema-packages';
-import { isServed, lookupKind, ServedKind } from './served-versions';
+import { isServed } from './served-versions';
+import { describeTarget, SPECIFICATION_TARGET, Target } from './targets';
+
+export type { Target } from './targets';
+export { checkTargetCompatibility, CURRENT_TARGET, SPECIFICATION_TARGET, SUPPORTED_TARGETS } from './targets';
 
 /** One way a manifest would be rejected. `path` is like `spec.template.spec.containers[0].image` ('' for the whole object). */
 export interface ManifestProblem {
@@ -28,70 +33,55 @@ export interface ManifestProblem {
   readonly message: string;
 }
 
-const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta#';
-const LABEL_SELECTOR = 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector#';
+/** The specification's target, as named in messages and summaries. */
+export const TARGET = describeTarget(SPECIFICATION_TARGET);
 
-/** What the API server checks of any custom resource whatever its CRD: the envelope and metadata. */
-const CUSTOM_RESOURCE_ENVELOPE: JsonSchema = {
-  type: 'object',
-  required: ['apiVersion', 'kind'],
-  properties: {
-    apiVersion: { type: 'string' },
-    kind: { type: 'string' },
-    metadata: { $ref: OBJECT_META },
-    spec: { type: 'object', nullable: true },
-    status: { type: 'object', nullable: true },
-  },
-};
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const LABEL_SELECTOR = 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector';
 
-function schemaOf(served: ServedKind): JsonSchema {
-  const source = served.schema;
-  switch (source.from) {
-    case 'kubernetes-models': return kubernetesDefinition(source.id);
-    case '@kubernetes-models/istio': return istioKindSchema(source.group, source.version, source.kind);
-    case 'none': return CUSTOM_RESOURCE_ENVELOPE;
-  }
+/**
+ * All problems of all objects for `target` (default: the specification's); [] when valid. Never
+ * throws on malformed input; throws when the target is not supported (see checkTargetCompatibility).
+ */
+export function validateManifests(objects: readonly unknown[], target: Target = SPECIFICATION_TARGET): ManifestProblem[] {
+  const catalog = catalogFor(target);
+  const problems: ManifestProblem[] = [];
+  for (const obj of objects) validateManifest(obj, catalog, problems);
+  return problems;
 }
 
-/** All problems of all objects; [] when valid. Never throws on malformed input. */
-export function validateManifests(objects: readonly unknown[]): ManifestProblem[] {
-  return objects.flatMap(validateManifest);
-}
-
-function validateManifest(obj: unknown): ManifestProblem[] {
+function validateManifest(obj: unknown, catalog: ReturnType<typeof catalogFor>, problems: ManifestProblem[]): void {
   const metadata = isPlainObject(obj) && isPlainObject(obj.metadata) ? obj.metadata : {};
   const kind = isPlainObject(obj) && typeof obj.kind === 'string' ? obj.kind : '<no kind>';
   const name = typeof metadata.name === 'string' ? metadata.name : '<no name>';
-  const problems: ManifestProblem[] = [];
+  const before = problems.length;
   const report = (path: string, message: string): void => { problems.push({ kind, name, path, message }); };
 
   if (!isPlainObject(obj)) {
     report('', `a manifest must be a mapping, got ${describe(obj)}`);
-    return problems;
+    return;
   }
   for (const field of ['apiVersion', 'kind'] as const) {
     const value = obj[field];
     if (value === undefined || value === '') report(field, 'required field is missing');
     else if (typeof value !== 'string') report(field, `must be a string, got ${describe(value)}`);
   }
-  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || problems.length > 0) return problems;
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || problems.length > before) return;
 
-  const served = lookupKind(obj.apiVersion, obj.kind);
+  const served = catalog.lookup(obj.apiVersion, obj.kind);
   if (!isServed(served)) {
     report(served.path, served.message);
-    return problems;
+    return;
   }
-  checkValue(obj, schemaOf(served), '', {
-    resolve: kubernetesDefinition,
+  checkValue(obj, catalog.kindSchema(served), '', {
+    resolve: catalog.definition,
     afterRef(ref, value, path) {
       if (ref === OBJECT_META) checkObjectMeta(value, path, report);
       else if (ref === LABEL_SELECTOR) checkLabelSelector(value, path, report);
     },
     report,
   });
-  if (obj.apiVersion === 'external-secrets.io/v1' && obj.kind === 'ExternalSecret') checkExternalSecretSpec(obj.spec, report);
   checkObjectIdentity(obj.metadata, nameRuleFor(obj.apiVersion, obj.kind), report);
-  return problems;
 }
 
 /** `file: Kind/name: path: message` (file omitted when undefined, path when empty). */

@@ -1,10 +1,9 @@
 /**
- * The subset of OpenAPI v3 schema keywords that our schema packages use (`kubernetes-models`
- * 4.3.1 and `@kubernetes-models/istio` 2.3.0, checked over every schema they ship).
+ * The OpenAPI v3 schema keywords that the generated schema data (imports/schemas/, written by
+ * scripts/import-schemas.js) keeps, and so the checker (./schema-check) enforces.
  *
- * Differences from plain JSON Schema that the checker honours: `nullable`, `$ref` ids that name
- * a Kubernetes definition (`io.k8s.api.core.v1.Container#`), and the `{ oneOf: [X, {type: null}] }`
- * pattern the packages use for optional references.
+ * Differences from plain JSON Schema: `nullable`; `$ref` is a Kubernetes definition id
+ * (`io.k8s.api.core.v1.Container`); the `x-kubernetes-*` extensions of CRD structural schemas.
  */
 export interface JsonSchema {
   type?: JsonType;
@@ -20,34 +19,27 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   allOf?: JsonSchema[];
   not?: JsonSchema;
+  maxLength?: number;
+  minLength?: number;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  multipleOf?: number;
+  maxItems?: number;
+  minItems?: number;
+  uniqueItems?: boolean;
+  maxProperties?: number;
+  minProperties?: number;
+  /** Fields the schema does not list are kept, not unknown. */
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  /** An integer or a string. */
+  'x-kubernetes-int-or-string'?: boolean;
+  /** `atomic`, `set` (items unique) or `map` (items unique by `x-kubernetes-list-map-keys`). */
+  'x-kubernetes-list-type'?: string;
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-embedded-resource'?: boolean;
 }
 
 export type JsonType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | 'null';
-
-/**
- * The sub-schema at `path` (`spec.http[].rewrite`: property names, `[]` for array items), for
- * patching a package's schema; throws when absent so that a package upgrade cannot silently
- * turn a patch into a no-op.
- */
-export function schemaAt(schema: JsonSchema, path: string): JsonSchema {
-  let node = schema;
-  for (const segment of path.split('.')) {
-    const name = segment.endsWith('[]') ? segment.slice(0, -2) : segment;
-    const property = node.properties?.[name];
-    const next = property && segment.endsWith('[]') ? property.items : property;
-    if (!next) throw new Error(`schema patch: no ${path} in the package's schema (at ${segment})`);
-    node = next;
-  }
-  return node;
-}
-
-/** Declares extra properties on an object schema (a patch). */
-export function addProperties(schema: JsonSchema, properties: Record<string, JsonSchema>): void {
-  schema.properties = { ...schema.properties, ...properties };
-}
-
-/** Removes a property the target API does not have (a patch); throws when absent, like `schemaAt`. */
-export function removeProperty(schema: JsonSchema, name: string): void {
-  if (!schema.properties?.[name]) throw new Error(`schema patch: no property ${name} to remove`);
-  delete schema.properties[name];
-}
