@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates imports/ from the pinned CRD files in ../shared (for machines without internet).
-# `npm run import` does the same from the upstream URLs named in cdk8s.yaml.
+# Regenerates imports/ from the pinned files in ../shared (for machines without internet): the
+# classes (cdk8s import) and the schema data in imports/schemas/ (scripts/import-schemas.js).
+# `npm run import` does the same from the upstream URLs named in cdk8s.yaml and import-schemas.js.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "${SHARED_DIR:-$root/../shared}" && pwd)
@@ -23,3 +24,4 @@ import() { "$root/node_modules/.bin/cdk8s" import "$1" --language typescript --o
 import "istio:=$shared/crds/istio-1.30.3.yaml"
 import "external-secrets:=$tmp/externalsecrets.yaml"
 import "cert-manager:=$tmp/certificates.yaml"
+node "$root/scripts/import-schemas.js" --local "$shared"

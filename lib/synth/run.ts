@@ -11,7 +11,7 @@ import { renderArgoApplication } from '../render/argocd';
 import { OUTPUT_FOLDERS } from '../model/output-layout';
 import { connectionKey, proveReachability } from '../checks/reachability';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
-import { formatProblem, validateManifests } from '../validation';
+import { formatProblem, validateManifests } from '../checks/validation';
 import { CheckFailure } from '../model/errors';
 import { selectEnvironments } from './select-environments';
 import { renderManifest } from '../render/manifest';

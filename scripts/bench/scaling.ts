@@ -15,7 +15,7 @@ import { EnvironmentConfig, resolveEnvironment } from '../../lib/model/environme
 import { ENVIRONMENTS } from '../../lib/model/environments';
 import { checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
 import { proveReachability } from '../../lib/checks/reachability';
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../../lib/checks/validation';
 import { loadEnvironments } from '../../lib/synth/select-environments';
 import { renderManifest } from '../../lib/render/manifest';
 import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';

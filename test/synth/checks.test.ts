@@ -5,12 +5,12 @@ import * as path from 'path';
 import { ENVIRONMENTS } from '../../lib/model/environments';
 import { proveReachability } from '../../lib/checks/reachability';
 import { runSynth } from '../../lib/synth/run';
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../../lib/checks/validation';
 import { CheckFailure } from '../../lib/model/errors';
 
 // The real checks, wrapped so a test can make one of them fail.
-jest.mock('../../lib/validation', () => {
-  const actual = jest.requireActual('../../lib/validation');
+jest.mock('../../lib/checks/validation', () => {
+  const actual = jest.requireActual('../../lib/checks/validation');
   return { ...actual, validateManifests: jest.fn(actual.validateManifests) };
 });
 jest.mock('../../lib/checks/reachability', () => {

@@ -11,7 +11,7 @@ import { EnvironmentsFile } from '../../lib/model/environment';
 import { ENVIRONMENTS } from '../../lib/model/environments';
 import { OUTPUT_FOLDERS } from '../../lib/model/output-layout';
 import { runSynth } from '../../lib/synth/run';
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../../lib/checks/validation';
 import { ConfigError } from '../../lib/model/errors';
 
 let root: string;

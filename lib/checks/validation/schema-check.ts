@@ -1,12 +1,22 @@
 /**
  * Strict check of a value against an OpenAPI schema, the way a Kubernetes API server with strict
  * field validation treats a manifest: a field the schema does not list is an error wherever the
- * schema lists properties. Maps (`additionalProperties`) take any key, and so do free-form objects
- * (an object schema with no properties and no additionalProperties: FieldsV1, Istio's Struct
- * fields and `status`, which the CRDs mark `x-kubernetes-preserve-unknown-fields`).
+ * schema lists properties, unless the schema keeps unknown fields
+ * (`x-kubernetes-preserve-unknown-fields`) or is a map (`additionalProperties`). An object
+ * schema that lists nothing is an empty struct: every field is unknown.
  *
- * The packages' schemas are interpreted directly rather than compiled: a manifest touches a few
- * dozen definitions, and compiling (ajv) would cost more than checking.
+ * Also enforced: types, required fields, enums, the formats int32, quantity, byte and date-time,
+ * oneOf/anyOf/allOf/not, and the value constraints of CRD structural schemas (maxLength,
+ * minLength, pattern, minimum, maximum, multipleOf, maxItems, minItems, uniqueItems,
+ * maxProperties, minProperties, and `x-kubernetes-list-type` set/map uniqueness). CEL rules
+ * (`x-kubernetes-validations`) are not evaluated: the generated data does not keep them.
+ *
+ * `null` for a field the schema does not require is the field left out, as the API server reads
+ * it (Go decoding of built-ins; CRDs prune such nulls); elsewhere null must be allowed by the
+ * schema (`nullable`).
+ *
+ * The schemas are interpreted directly rather than compiled: a manifest touches a few dozen
+ * definitions, and compiling (ajv) would cost more than checking.
  */
 import { JsonSchema, JsonType } from './json-schema';
 
@@ -38,6 +48,10 @@ function check(value: unknown, schema: JsonSchema, path: string, ctx: CheckConte
     if (!acceptsNull(schema)) ctx.report(path, `must be ${expectation(schema)}, got null`);
     return;
   }
+  if (schema['x-kubernetes-int-or-string'] && !Number.isInteger(value) && typeof value !== 'string') {
+    ctx.report(path, `must be a string or an integer, got ${describe(value)}`);
+    return;
+  }
   if (schema.oneOf) checkOneOf(value, schema.oneOf, path, ctx, strict);
   // Istio's CRDs use anyOf and not only inside oneOf alternatives, where just the outcome counts.
   if (schema.anyOf && !schema.anyOf.some((branch) => matches(value, branch, ctx))) ctx.report(path, 'must match an anyOf alternative');
@@ -57,10 +71,85 @@ function check(value: unknown, schema: JsonSchema, path: string, ctx: CheckConte
     const problem = formatProblem(value, schema.format);
     if (problem) ctx.report(path, problem);
   }
-  if (isPlainObject(value)) checkObject(value, schema, path, ctx, strict);
-  else if (Array.isArray(value) && schema.items) {
+  if (typeof value === 'string') checkString(value, schema, path, ctx);
+  else if (typeof value === 'number') checkNumber(value, schema, path, ctx);
+  else if (isPlainObject(value)) checkObject(value, schema, path, ctx, strict);
+  else if (Array.isArray(value)) checkArray(value, schema, path, ctx, strict);
+}
+
+function checkString(value: string, schema: JsonSchema, path: string, ctx: CheckContext): void {
+  if (schema.maxLength !== undefined || schema.minLength !== undefined) {
+    // The API server counts characters (code points), not UTF-16 units or bytes.
+    const length = /[\uD800-\uDFFF]/.test(value) ? [...value].length : value.length;
+    if (schema.maxLength !== undefined && length > schema.maxLength) ctx.report(path, `may not be longer than ${schema.maxLength} characters, got ${length}`);
+    if (schema.minLength !== undefined && length < schema.minLength) ctx.report(path, `must be at least ${schema.minLength} characters long, got ${length}`);
+  }
+  if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(value)) {
+    ctx.report(path, `invalid value ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)}: must match the pattern ${schema.pattern}`);
+  }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** The pattern as a regular expression, compiled once (the generator checked that each compiles). */
+function compiledPattern(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(pattern, 'u');
+    patterns.set(pattern, regex);
+  }
+  return regex;
+}
+
+function checkNumber(value: number, schema: JsonSchema, path: string, ctx: CheckContext): void {
+  const { minimum, maximum, multipleOf } = schema;
+  if (minimum !== undefined && (schema.exclusiveMinimum ? value <= minimum : value < minimum)) {
+    ctx.report(path, `must be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${minimum}, got ${value}`);
+  }
+  if (maximum !== undefined && (schema.exclusiveMaximum ? value >= maximum : value > maximum)) {
+    ctx.report(path, `must be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${maximum}, got ${value}`);
+  }
+  if (multipleOf !== undefined && !Number.isInteger(value / multipleOf)) ctx.report(path, `must be a multiple of ${multipleOf}, got ${value}`);
+}
+
+function checkArray(value: readonly unknown[], schema: JsonSchema, path: string, ctx: CheckContext, strict: boolean): void {
+  checkCount(value.length, schema.minItems, schema.maxItems, 'items', path, ctx);
+  if (schema.items) {
     for (let i = 0; i < value.length; i++) check(value[i], schema.items, `${path}[${i}]`, ctx, strict);
   }
+  const listType = schema['x-kubernetes-list-type'];
+  if (value.length < 2) return;
+  if (listType === 'set' || schema.uniqueItems) {
+    const seen = new Map<string, number>();
+    value.forEach((item, i) => {
+      const key = canonicalJson(item);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else ctx.report(`${path}[${i}]`, `duplicate entry ${describe(item)}: the list is a set (same as [${first}])`);
+    });
+  } else if (listType === 'map') {
+    const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+    const seen = new Map<string, number>();
+    value.forEach((item, i) => {
+      if (!isPlainObject(item)) return;
+      const key = canonicalJson(keys.map((name) => item[name] ?? null));
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else ctx.report(`${path}[${i}]`, `duplicate entry: the list is a map keyed by ${quoteAll(keys)}, and [${first}] has the same ${keys.length === 1 ? 'key' : 'keys'}`);
+    });
+  }
+}
+
+function checkCount(count: number, min: number | undefined, max: number | undefined, noun: string, path: string, ctx: CheckContext): void {
+  if (max !== undefined && count > max) ctx.report(path, `must have at most ${max} ${noun}, got ${count}`);
+  if (min !== undefined && count < min) ctx.report(path, `must have at least ${min} ${noun}, got ${count}`);
+}
+
+/** JSON with object keys sorted, so that equal values give equal strings. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(value)) return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: string, ctx: CheckContext, strict: boolean): void {
@@ -69,18 +158,22 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
   }
   const properties = schema.properties;
   const additional = schema.additionalProperties;
-  // Only constraints (`required`), as in the branches of Istio's oneOf rules: no field to check.
-  if (properties === undefined && additional === undefined) return;
-  for (const key of Object.keys(value)) {
-    const childSchema = properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? additional : undefined;
-    if (childSchema) check(value[key], childSchema, childPath(path, key), ctx, strict);
-    else if (strict && additional !== true && !isFreeForm(schema)) ctx.report(childPath(path, key), unknownFieldMessage(key, Object.keys(properties ?? {})));
+  const keys = Object.keys(value);
+  checkCount(keys.length, schema.minProperties, schema.maxProperties, 'properties', path, ctx);
+  // Only constraints (`required`), as in the branches of Istio's oneOf rules, or no type at all
+  // (any value): no field to check. A strict `type: object` that lists nothing is an empty struct.
+  if (properties === undefined && additional === undefined && (!strict || schema.type !== 'object')) return;
+  const keepsUnknown = additional === true || schema['x-kubernetes-preserve-unknown-fields'] === true;
+  for (const key of keys) {
+    const child = value[key];
+    const declared = properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : undefined;
+    const childSchema = declared ?? (typeof additional === 'object' ? additional : undefined);
+    if (childSchema) {
+      // A declared field set to null is a field left out, unless it is required.
+      if (child === null && declared && !schema.required?.includes(key)) continue;
+      check(child, childSchema, childPath(path, key), ctx, strict);
+    } else if (strict && !keepsUnknown) ctx.report(childPath(path, key), unknownFieldMessage(key, Object.keys(properties ?? {})));
   }
-}
-
-/** An object schema that lists no properties and says nothing of others: any field is allowed. */
-function isFreeForm(schema: JsonSchema): boolean {
-  return (schema.properties === undefined || Object.keys(schema.properties).length === 0) && schema.additionalProperties === undefined;
 }
 
 /** What a oneOf list is, worked out once per schema (the same schemas are checked for every object). */
