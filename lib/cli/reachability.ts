@@ -5,7 +5,7 @@
  * Exit status: 0 when every proof holds, 1 when one does not, 2 on bad usage or input.
  */
 import { proveReachability } from '../checks/reachability';
-import { diffLines, probeTable } from '../checks/reachability/report';
+import { diffLines, edgeTable, probeTable } from '../checks/reachability/report';
 import { synthesizeEnvironment } from '../constructs/synthesize-environment';
 import { KubeObject } from '../manifest/kube-object';
 import { EnvironmentConfig } from '../model/environment';
@@ -52,12 +52,21 @@ export function runReachability(args: readonly string[], io: CliOutput, deps: Re
     print(`== ${env.suffix} (namespace ${proof.model.environmentNamespace}): ${proof.results.length} probes over ${proof.model.endpoints.length} endpoints`);
     probeTable(shown).forEach((line) => print(line));
     if (!showAll) print(`(${proof.results.length - shown.length} other probes denied; --all lists them)`);
-    if (proof.holds) {
+    if (proof.missing.length === 0 && proof.extra.length === 0) {
       print(`OK: allowed connections equal the expected matrix (${proof.expected.length} connections)`);
     } else {
       print(`FAIL: allowed connections differ from the expected matrix (${proof.missing.length} missing, ${proof.extra.length} extra)`);
       printDiff(print, diffLines('missing', proof.missing, proof.results), 'missing');
       printDiff(print, diffLines('extra', proof.extra, proof.results), 'extra');
+      status = 1;
+    }
+    print('edge: requests from the internet through the ingress gateway');
+    edgeTable(proof.edge).forEach((line) => print(line));
+    if (proof.edge.problems.length === 0) {
+      print(`OK: the edge keeps the config's promise (${proof.edge.expected.length} requests)`);
+    } else {
+      print(`FAIL: the edge breaks the config's promise (${proof.edge.problems.length} problems)`);
+      proof.edge.problems.forEach((p) => print(`  ${p}`));
       status = 1;
     }
     if (proof.networkPolicyExtra.length > 0) {

@@ -1,19 +1,28 @@
 /**
- * Least-privilege traffic policies derived from the call graph: NetworkPolicies (L3/L4), Istio
- * AuthorizationPolicies (identity, L7) and Sidecar egress scopes. Pure functions: the constructs
- * only wrap what these return.
+ * Least-privilege traffic policies derived from the system declaration and the environment:
+ * NetworkPolicies (L3/L4), Istio AuthorizationPolicies (identity, L7), RequestAuthentications
+ * (end-user JWT), Sidecar egress scopes and ServiceEntries. Pure functions: the constructs only
+ * wrap what these return.
  */
 import * as k8s from './k8s';
 import {
   AuthorizationPolicyV1Beta1Spec, AuthorizationPolicyV1Beta1SpecAction, AuthorizationPolicyV1Beta1SpecRules,
+  RequestAuthenticationV1Beta1Spec,
 } from '../../imports/istio-security.istio.io';
-import { SidecarV1Beta1Spec, SidecarV1Beta1SpecOutboundTrafficPolicyMode } from '../../imports/istio-networking.istio.io';
 import {
-  INGRESS_GATEWAY, ISTIO_MERGED_METRICS_PORT, ISTIO_NAMESPACE, ISTIOD, KUBE_DNS, NAMESPACE_NAME_LABEL,
+  ServiceEntryV1Beta1Spec, ServiceEntryV1Beta1SpecLocation, ServiceEntryV1Beta1SpecResolution,
+  SidecarV1Beta1Spec, SidecarV1Beta1SpecOutboundTrafficPolicyMode,
+} from '../../imports/istio-networking.istio.io';
+import {
+  INGRESS_GATEWAY, ISTIO_MERGED_METRICS_PORT, ISTIO_NAMESPACE, ISTIOD, KUBE_DNS, NAMESPACE_NAME_LABEL, serviceHostname,
 } from '../model/cluster';
+import { egressBlocks } from '../model/egress';
+import { EnvironmentConfig } from '../model/environment';
 import { selectorLabels } from '../model/labels';
 import { Naming } from '../model/naming';
-import { callersOf, calleesOf, ingressRoutesTo, SERVICE_PORT, ServiceDeclaration, SystemDeclaration } from '../model/system';
+import {
+  callersOf, calleesOf, dependenciesOf, DependencyDeclaration, ingressRoutesTo, SERVICE_PORT, ServiceDeclaration, SystemDeclaration,
+} from '../model/system';
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 const inNamespace = (namespace: string): k8s.LabelSelector => ({ matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } });
@@ -24,12 +33,14 @@ const podsOf = (services: readonly ServiceDeclaration[], naming: Naming): k8s.Ne
 /**
  * The NetworkPolicy of one service: ingress from its callers (and the ingress gateway when it is
  * routed to) on its port, and from the monitoring namespace on the sidecar metrics port; egress
- * to its callees, to kube-dns and to istiod. Everything else is denied because both directions
- * are isolated.
+ * to its callees, to the address blocks of the external dependencies it calls (on their port, the
+ * instance metadata address always excepted), to kube-dns and to istiod. Everything else is
+ * denied because both directions are isolated.
  */
 export function serviceNetworkPolicy(
-  system: SystemDeclaration, naming: Naming, service: string, monitoringNamespace: string,
+  system: SystemDeclaration, naming: Naming, service: string, env: Pick<EnvironmentConfig, 'monitoringNamespace' | 'dependencies'>,
 ): k8s.NetworkPolicySpec {
+  const { monitoringNamespace } = env;
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
   if (ingressRoutesTo(system, service).length > 0) {
     ingress.push({
@@ -47,6 +58,13 @@ export function serviceNetworkPolicy(
   const egress: k8s.NetworkPolicyEgressRule[] = [];
   const callees = calleesOf(system, service);
   if (callees.length > 0) egress.push({ to: podsOf(callees, naming), ports: [tcp(SERVICE_PORT)] });
+  for (const dependency of dependenciesOf(system, service)) {
+    const blocks = egressBlocks(env.dependencies[dependency.name].cidrs);
+    egress.push({
+      to: blocks.map((b) => ({ ipBlock: b.except.length > 0 ? { cidr: b.cidr, except: [...b.except] } : { cidr: b.cidr } })),
+      ports: [tcp(dependency.port)],
+    });
+  }
   egress.push({
     to: [{ namespaceSelector: inNamespace(KUBE_DNS.namespace), podSelector: { matchLabels: { ...KUBE_DNS.selector } } }],
     ports: [
@@ -74,11 +92,13 @@ export function defaultDenyNetworkPolicy(): k8s.NetworkPolicySpec {
 
 /**
  * ALLOW rules of one service: the SPIFFE principals of exactly its callers on its port, and the
- * ingress gateway limited to the routed paths and methods. `undefined` when nothing may call the
- * service, so the namespace's allow-nothing policy alone applies.
+ * ingress gateway limited to the routed paths and methods, and, when the environment authenticates
+ * end users, only for requests that also carry a valid token from its issuer (both in one source:
+ * Istio ANDs the fields of a source). `undefined` when nothing may call the service, so the
+ * namespace's allow-nothing policy alone applies.
  */
 export function serviceAuthorizationPolicy(
-  system: SystemDeclaration, naming: Naming, service: string,
+  system: SystemDeclaration, naming: Naming, service: string, env: Pick<EnvironmentConfig, 'jwt'>,
 ): AuthorizationPolicyV1Beta1Spec | undefined {
   const port = String(SERVICE_PORT);
   const rules: AuthorizationPolicyV1Beta1SpecRules[] = [];
@@ -91,7 +111,11 @@ export function serviceAuthorizationPolicy(
   }
   for (const route of ingressRoutesTo(system, service)) {
     rules.push({
-      from: [{ source: { principals: [INGRESS_GATEWAY.principal] } }],
+      from: [{
+        source: env.jwt
+          ? { principals: [INGRESS_GATEWAY.principal], requestPrincipals: [`${env.jwt.issuer}/*`] }
+          : { principals: [INGRESS_GATEWAY.principal] },
+      }],
       to: [{ operation: { ports: [port], methods: [...route.methods], paths: [route.pathPrefix, `${route.pathPrefix}/*`] } }],
     });
   }
@@ -109,21 +133,71 @@ export function allowNothingAuthorizationPolicy(): AuthorizationPolicyV1Beta1Spe
 }
 
 /**
- * Sidecar scope of one service: its proxy only learns (and may only reach) the services it calls
- * plus istio-system, which also cuts the configuration istiod pushes to it.
+ * Hosts every proxy imports: istio-system (istiod), and kube-dns, so that DNS over TCP (which
+ * resolvers fall back to for large answers) has a listener; REGISTRY_ONLY would drop it otherwise.
+ * (UDP is not captured by the proxy and needs no entry.)
  */
-export function serviceSidecar(system: SystemDeclaration, naming: Naming, service: string): SidecarV1Beta1Spec {
+const PLATFORM_HOSTS: readonly string[] = [`${ISTIO_NAMESPACE}/*`, `${KUBE_DNS.namespace}/${serviceHostname(KUBE_DNS.service, KUBE_DNS.namespace)}`];
+
+/**
+ * Sidecar scope of one service: its proxy only learns (and may only reach) the services it calls,
+ * the external hosts it depends on (their ServiceEntries, exported to this namespace only), and
+ * the platform's hosts; REGISTRY_ONLY drops the rest. This also cuts the configuration istiod
+ * pushes to it.
+ */
+export function serviceSidecar(
+  system: SystemDeclaration, naming: Naming, service: string, env: Pick<EnvironmentConfig, 'dependencies'>,
+): SidecarV1Beta1Spec {
   return {
     workloadSelector: { labels: selectorLabels(naming, service) },
-    egress: [{ hosts: [...calleesOf(system, service).map((c) => `./${naming.serviceHost(c.name)}`), `${ISTIO_NAMESPACE}/*`] }],
+    egress: [{
+      hosts: [
+        ...calleesOf(system, service).map((c) => `./${naming.serviceHost(c.name)}`),
+        ...dependenciesOf(system, service).map((d) => `./${env.dependencies[d.name].host}`),
+        ...PLATFORM_HOSTS,
+      ],
+    }],
     outboundTrafficPolicy: { mode: SidecarV1Beta1SpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
   };
 }
 
-/** Namespace default scope for any workload without its own Sidecar: istio-system only. */
+/** Namespace default scope for any workload without its own Sidecar: the platform's hosts only. */
 export function defaultSidecar(): SidecarV1Beta1Spec {
   return {
-    egress: [{ hosts: [`${ISTIO_NAMESPACE}/*`] }],
+    egress: [{ hosts: [...PLATFORM_HOSTS] }],
     outboundTrafficPolicy: { mode: SidecarV1Beta1SpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
+  };
+}
+
+/**
+ * End-user authentication at a routed service: tokens from the environment's issuer are checked
+ * against its JWKS and audiences; a request with a token that fails (or comes from any other
+ * issuer) is refused with 401. A request without a token passes authentication without an
+ * identity, and the service's ALLOW rule, which requires one, refuses it with 403.
+ */
+export function routedServiceRequestAuthentication(
+  naming: Naming, service: string, jwt: NonNullable<EnvironmentConfig['jwt']>,
+): RequestAuthenticationV1Beta1Spec {
+  return {
+    selector: { matchLabels: selectorLabels(naming, service) },
+    jwtRules: [{ issuer: jwt.issuer, jwksUri: jwt.jwksUri, audiences: [...jwt.audiences] }],
+  };
+}
+
+/** Istio's name for a port of each dependency protocol (the prefix selects the protocol too). */
+const PORT_NAME_PREFIX: Readonly<Record<DependencyDeclaration['protocol'], string>> = { TCP: 'tcp', TLS: 'tls', HTTPS: 'https' };
+
+/**
+ * The mesh's entry for an external dependency: `MESH_EXTERNAL`, resolved by DNS (the proxy
+ * connects to what the host resolves to, not to whatever address the app dialled), visible to
+ * this namespace only, on the declared port and protocol. TLS and HTTPS are routed by SNI.
+ */
+export function dependencyServiceEntry(dependency: DependencyDeclaration, host: string): ServiceEntryV1Beta1Spec {
+  return {
+    hosts: [host],
+    location: ServiceEntryV1Beta1SpecLocation.MESH_UNDERSCORE_EXTERNAL,
+    resolution: ServiceEntryV1Beta1SpecResolution.DNS,
+    exportTo: ['.'],
+    ports: [{ number: dependency.port, name: `${PORT_NAME_PREFIX[dependency.protocol]}-${dependency.name}`, protocol: dependency.protocol }],
   };
 }

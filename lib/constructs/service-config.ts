@@ -1,16 +1,15 @@
 /**
  * The configuration of one service: a ConfigMap with its non-secret settings (identity, log
- * level, feature flags, the URL of each service it calls) and an ExternalSecret that syncs its
- * credentials from the environment's ClusterSecretStore. No secret value is ever in the manifest.
+ * level, feature flags, the URL of each service it calls, the host and port of each external
+ * dependency) and an ExternalSecret that syncs its credentials (the keys each dependency declares)
+ * from the environment's ClusterSecretStore. No secret value is ever in the manifest.
  */
 import { Construct } from 'constructs';
-import {
-  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
-} from '../../imports/external-secrets-external-secrets.io';
-import { compareText } from '../model/compare-text';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets-external-secrets.io';
+import { compareText, constantCase } from '../model/text';
 import { EnvironmentConfig } from '../model/environment';
-import { constantCase, Naming } from '../model/naming';
-import { calleesOf, SERVICE_PORT, ServiceDeclaration, SystemDeclaration } from '../model/system';
+import { Naming } from '../model/naming';
+import { calleesOf, dependenciesOf, SERVICE_PORT, ServiceDeclaration, SystemDeclaration } from '../model/system';
 import * as k8s from './k8s';
 import { namingOf, ServiceScope, serviceMetadata } from './service-scope';
 
@@ -50,8 +49,9 @@ export class ServiceConfig extends Construct {
 }
 
 /**
- * Non-secret settings of one service: identity, log level, feature flags and the URL of each
- * service it calls (`<CALLEE>_URL`, built from the real Service name, namespace and port).
+ * Non-secret settings of one service: identity, log level, feature flags, the URL of each service
+ * it calls (`<CALLEE>_URL`, built from the real Service name, namespace and port) and where each
+ * external dependency is (`<DEPENDENCY>_HOST`, `<DEPENDENCY>_PORT`). Never a credential.
  */
 export function serviceSettings(
   system: SystemDeclaration, naming: Naming, env: EnvironmentConfig, service: ServiceDeclaration,
@@ -67,6 +67,10 @@ export function serviceSettings(
   }
   for (const callee of calleesOf(system, service.name)) {
     data[`${constantCase(callee.name)}_URL`] = naming.serviceUrl(callee.name);
+  }
+  for (const dependency of dependenciesOf(system, service.name)) {
+    data[`${constantCase(dependency.name)}_HOST`] = env.dependencies[dependency.name].host;
+    data[`${constantCase(dependency.name)}_PORT`] = String(dependency.port);
   }
   return data;
 }

@@ -32,10 +32,10 @@ export class ServiceTrafficPolicy extends Construct {
 
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'network-policy', {
       metadata: serviceMetadata(props, naming.networkPolicy(name)),
-      spec: serviceNetworkPolicy(system, naming, name, env.monitoringNamespace),
+      spec: serviceNetworkPolicy(system, naming, name, env),
     });
 
-    const authorization = serviceAuthorizationPolicy(system, naming, name);
+    const authorization = serviceAuthorizationPolicy(system, naming, name, env);
     if (authorization) {
       this.authorizationPolicy = new AuthorizationPolicyV1Beta1(this, 'authorization', {
         metadata: serviceMetadata(props, naming.authorizationPolicy(name)), spec: authorization,
@@ -43,7 +43,7 @@ export class ServiceTrafficPolicy extends Construct {
     }
 
     this.sidecar = new SidecarV1Beta1(this, 'sidecar', {
-      metadata: serviceMetadata(props, naming.sidecar(name)), spec: serviceSidecar(system, naming, name),
+      metadata: serviceMetadata(props, naming.sidecar(name)), spec: serviceSidecar(system, naming, name, env),
     });
 
     this.destinationRule = new DestinationRuleV1Beta1(this, 'destination-rule', {

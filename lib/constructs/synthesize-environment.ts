@@ -13,9 +13,9 @@ import { PaymentSystemChart } from './payment-system-chart';
  * secrets the workloads need, the workloads and their Services, scaling, and policies last.
  */
 const KIND_ORDER = [
-  'Namespace', 'ServiceAccount', 'ConfigMap', 'ExternalSecret', 'Deployment', 'Service',
-  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'PeerAuthentication',
-  'AuthorizationPolicy', 'Sidecar', 'DestinationRule', 'Gateway', 'VirtualService',
+  'Namespace', 'ServiceAccount', 'ConfigMap', 'ExternalSecret', 'Certificate', 'Deployment', 'Service',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'PeerAuthentication', 'RequestAuthentication',
+  'AuthorizationPolicy', 'ServiceEntry', 'Sidecar', 'DestinationRule', 'Gateway', 'VirtualService',
 ];
 
 function kindRank(kind: string): number {

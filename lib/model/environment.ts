@@ -12,12 +12,15 @@
  * same `FEATURE_*` key) are errors naming both keys. Pure functions; no I/O.
  */
 import * as v from 'valibot';
+import { IN_CLUSTER_SERVER } from './cluster';
 import { isDnsLabel, isDnsSubdomain, MAX_LABEL_LENGTH } from './dns';
+import { dependencyCidrProblem, egressBlocks, egressBlocksOverlap, PUBLIC_INTERNET } from './egress';
 import { ConfigError } from './errors';
 import { isImmutableImageReference, parseImageReference } from './image-reference';
-import { constantCase, Naming } from './naming';
+import { Naming } from './naming';
 import { compareQuantities, isQuantity } from './quantity';
 import { SystemDeclaration } from './system';
+import { constantCase } from './text';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks: every schema's message is the "expected ..." phrase of its problem line.
@@ -37,14 +40,21 @@ function objectMessage(entries: v.ObjectEntries, expected: string): (issue: v.St
 /** The expectation phrase a schema reports (its own message, or its pipe's first schema's). */
 function expectedOf(schema: v.GenericSchema): string {
   const s = schema as v.GenericSchema & { message?: unknown; pipe?: readonly v.GenericSchema[]; wrapped?: v.GenericSchema };
+  const objectExpectation = OBJECT_EXPECTATIONS.get(schema);
+  if (objectExpectation !== undefined) return objectExpectation;
   if (typeof s.message === 'string') return s.message;
   if (s.wrapped) return expectedOf(s.wrapped);
   if (s.pipe) return expectedOf(s.pipe[0]);
   return 'a value';
 }
 
+/** What each object schema built by `object` expects, for the message of a missing key naming it. */
+const OBJECT_EXPECTATIONS = new WeakMap<v.GenericSchema, string>();
+
 function object<E extends v.ObjectEntries>(entries: E, expected = 'an object') {
-  return v.strictObject(entries, objectMessage(entries, expected));
+  const schema = v.strictObject(entries, objectMessage(entries, expected));
+  OBJECT_EXPECTATIONS.set(schema, expected);
+  return schema;
 }
 
 function string(expected: string, valid: (s: string) => boolean) {
@@ -138,7 +148,83 @@ function environmentEntries(system?: SystemDeclaration) {
     monitoringNamespace: v.optional(v.pipe(string(`a namespace name (${DNS_LABEL_EXPECTED})`, isDnsLabel),
       v.description('Namespace whose Prometheus may scrape the sidecars\' merged metrics (port 15020).')), 'monitoring'),
     mutableImageTags: v.optional(v.pipe(boolean(), v.description('Whether images may use mutable tags (`latest`, untagged): dev-like environments only.')), false),
+    tls: v.optional(v.pipe(object({
+      clusterIssuer: v.optional(string('the name of a cert-manager ClusterIssuer (a DNS-1123 subdomain)', isDnsSubdomain)),
+      existingSecret: v.optional(string(`the name of a kubernetes.io/tls Secret in istio-system (a DNS-1123 subdomain)`, isDnsSubdomain)),
+    }), v.check((t) => (t.clusterIssuer === undefined) !== (t.existingSecret === undefined), TLS_EXPECTED),
+    v.description('The gateway\'s certificate for `gatewayHost`: `{ clusterIssuer }` has cert-manager issue it into `<system>-tls-<suffix>` in istio-system; `{ existingSecret }` names a `kubernetes.io/tls` Secret the platform keeps there (its name must end in `-<suffix>`). With it the gateway serves HTTPS on 443 and redirects port 80.'))),
+    jwt: v.optional(v.pipe(object({
+      issuer: string('the issuer (`iss` claim) of the end-user tokens, e.g. https://auth.example.com/', (i) => /^\S{1,2048}$/.test(i)),
+      jwksUri: string('an https:// URL of the issuer\'s JSON Web Key Set', isHttpsUrl),
+      audiences: v.pipe(v.array(string('an audience (`aud` claim) the tokens must carry', (a) => /^\S{1,2048}$/.test(a)), 'a list of audiences'),
+        v.minLength(1, 'at least one audience, so a token issued for another API is refused')),
+    }), v.description('End-user authentication at the routed services: a RequestAuthentication for this issuer, JWKS and audiences, and ALLOW rules that require both the gateway\'s identity and a token from this issuer.'))),
+    allowPlainHttp: v.optional(v.pipe(boolean(), v.description('Whether the gateway may serve plain HTTP without TLS and end-user authentication (the specification\'s original edge): dev and PR environments only. Otherwise `gatewayHost`, `tls` and `jwt` are required.')), false),
+    clusterServer: v.optional(v.pipe(string('an Argo CD destination server, an https:// URL such as https://kubernetes.default.svc', isHttpsUrl),
+      v.description('The cluster the environment deploys to (the Argo CD Application\'s destination). Environments on one cluster share its ingress gateway, so their `gatewayHost`s must differ.')), IN_CLUSTER_SERVER),
+    dependencies: v.pipe(dependenciesSchema(system),
+      v.description(`Where each external dependency of the system lives: \`{ host, cidrs }\`, the host the callers use and the address blocks it lives in (NetworkPolicy cannot match names), or \`"${PUBLIC_INTERNET}"\` for a public API.`)),
   };
+}
+
+const TLS_EXPECTED = 'exactly one of clusterIssuer (cert-manager issues the certificate) and existingSecret (a kubernetes.io/tls Secret in istio-system that the platform provides)';
+
+function isHttpsUrl(text: string): boolean {
+  if (!/^https:\/\/[^\s/?#]+/.test(text)) return false;
+  try {
+    return new URL(text).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const CIDRS_EXPECTED = `a list of address blocks such as 10.20.0.0/24, or "${PUBLIC_INTERNET}"`;
+
+/** Where one dependency lives in an environment. */
+export function dependencyAddressSchema() {
+  return object({
+    host: string('a DNS host name such as payments-db.example.internal (labels of at most 63 characters, 253 in all)', isDnsSubdomain),
+    cidrs: v.pipe(
+      v.array(v.pipe(v.string(CIDRS_EXPECTED), v.rawCheck(({ dataset, addIssue }) => {
+        const problem = dataset.typed ? dependencyCidrProblem(dataset.value) : undefined;
+        if (problem) addIssue({ message: `${showValue(dataset.value)} is invalid: ${problem}` });
+      })), CIDRS_EXPECTED),
+      v.minLength(1, CIDRS_EXPECTED),
+    ),
+  });
+}
+
+/** `dependencies`: one address per declared dependency when the system is known. */
+function dependenciesSchema(system?: SystemDeclaration) {
+  const address = dependencyAddressSchema();
+  const expected = 'an object giving each external dependency its { host, cidrs }';
+  if (!system) return v.record(v.string(), address, expected);
+  return v.pipe(
+    object(Object.fromEntries(system.dependencies.map((d) => [d.name, address])), expected),
+    v.rawCheck(({ dataset, addIssue }) => {
+      // Validation issues leave the data typed: check only addresses that are valid blocks.
+      if (!dataset.typed) return;
+      const addresses = Object.fromEntries(Object.entries(dataset.value as Record<string, { cidrs: string[] }>)
+        .map(([name, a]) => [name, { cidrs: a.cidrs.filter((c) => dependencyCidrProblem(c) === undefined) }]));
+      for (const [a, b] of inseparableDependencies(system, addresses)) {
+        addIssue({ message: `"${a}" and "${b}" share addresses but not their port and callers, so NetworkPolicy (which cannot match names) would let each one's callers reach the other; give each its own blocks` });
+      }
+    }),
+  );
+}
+
+/** Pairs of dependencies whose blocks overlap while their port or callers differ. */
+function inseparableDependencies(system: SystemDeclaration, addresses: Readonly<Record<string, { cidrs: readonly string[] }>>): [string, string][] {
+  const pairs: [string, string][] = [];
+  const deps = system.dependencies;
+  for (let i = 0; i < deps.length; i++) {
+    for (let j = i + 1; j < deps.length; j++) {
+      const [a, b] = [deps[i], deps[j]];
+      const sameUse = a.port === b.port && a.callers.length === b.callers.length && a.callers.every((c) => b.callers.includes(c));
+      if (!sameUse && egressBlocksOverlap(egressBlocks(addresses[a.name].cidrs), egressBlocks(addresses[b.name].cidrs))) pairs.push([a.name, b.name]);
+    }
+  }
+  return pairs;
 }
 
 
@@ -167,14 +253,34 @@ const GITOPS = object({
 
 export type GitOpsConfig = Readonly<v.InferOutput<typeof GITOPS>>;
 
+/** Defaults of ad-hoc (PR) environments, which the command line names only by suffix and images. */
+const AD_HOC = object({
+  gatewayDomain: v.optional(v.pipe(string('a DNS domain such as preview.example.com (each environment is served on <suffix>.<domain>)', isDnsSubdomain),
+    v.description('Ad-hoc environments are served on `<suffix>.<gatewayDomain>`; unset, on any host (which only one environment per cluster may claim).'))),
+  dependencies: v.pipe(dependenciesSchema(),
+    v.description('Dependency addresses of ad-hoc environments; the variables `<DEPENDENCY>_HOST` and `<DEPENDENCY>_CIDRS` override them.')),
+});
+
+export type AdHocDefaults = Readonly<v.InferOutput<typeof AD_HOC>>;
+
 /** The checked-in environments file (`lib/model/environments.ts`). */
 export interface EnvironmentsFile {
   readonly gitops: GitOpsConfig;
+  readonly adHoc: v.InferInput<typeof AD_HOC>;
   readonly environments: readonly EnvironmentInput[];
 }
 
+/** The ad-hoc defaults, validated against `system` (every dependency named), or the problems. */
+export function resolveAdHocDefaults(raw: unknown, system: SystemDeclaration): { defaults?: AdHocDefaults; problems: string[] } {
+  const result = v.safeParse(AD_HOC, raw);
+  if (!result.success) return { problems: problemLines('adHoc', result.issues) };
+  const deps = v.safeParse(dependenciesSchema(system), result.output.dependencies);
+  if (!deps.success) return { problems: problemLines('adHoc.dependencies', deps.issues) };
+  return { defaults: result.output, problems: [] };
+}
+
 /** The specification's values; environments override only what differs. */
-export const ENVIRONMENT_DEFAULTS = v.getDefaults(ENVIRONMENT) as Omit<EnvironmentConfig, 'suffix' | 'images' | 'gatewayHost'>;
+export const ENVIRONMENT_DEFAULTS = v.getDefaults(ENVIRONMENT) as Omit<EnvironmentConfig, 'suffix' | 'images' | 'gatewayHost' | 'tls' | 'jwt' | 'dependencies'>;
 
 /** One documented key of a config section, for the generated reference. */
 export interface ConfigKeyDoc {
@@ -200,8 +306,8 @@ function keyDocs(entries: v.ObjectEntries): ConfigKeyDoc[] {
 }
 
 /** The keys of each config section with their defaults and descriptions (the reference docs are generated from this). */
-export function configReference(): { readonly environment: ConfigKeyDoc[]; readonly gitops: ConfigKeyDoc[] } {
-  return { environment: keyDocs(ENVIRONMENT_ENTRIES), gitops: keyDocs(GITOPS.entries) };
+export function configReference(): { readonly environment: ConfigKeyDoc[]; readonly gitops: ConfigKeyDoc[]; readonly adHoc: ConfigKeyDoc[] } {
+  return { environment: keyDocs(ENVIRONMENT_ENTRIES), gitops: keyDocs(GITOPS.entries), adHoc: keyDocs(AD_HOC.entries) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,7 +363,9 @@ export function maxSuffixLength(system: SystemDeclaration): number {
     probe.secret(s.name), probe.networkPolicy(s.name), probe.destinationRule(s.name),
     probe.podDisruptionBudget(s.name), probe.authorizationPolicy(s.name), probe.sidecar(s.name),
   ].map((n) => n.length));
-  lengths.push(probe.gateway(system.name).length, probe.virtualService(system.name).length);
+  lengths.push(probe.gateway(system.name).length, probe.virtualService(system.name).length, probe.tlsCertificate(system.name).length);
+  lengths.push(...system.services.map((s) => probe.requestAuthentication(s.name).length));
+  lengths.push(...system.dependencies.map((d) => probe.serviceEntry(d.name).length));
   return MAX_LABEL_LENGTH - Math.max(probe.namespace.length, ...lengths);
 }
 
@@ -265,6 +373,12 @@ export function maxSuffixLength(system: SystemDeclaration): number {
 export function imageVariable(service: string): string {
   return `${constantCase(service)}_IMAGE`;
 }
+
+const SECURE_EDGE_EXPECTED = {
+  gatewayHost: 'the host the gateway serves, e.g. payments.example.com',
+  tls: 'the gateway\'s certificate, { clusterIssuer } or { existingSecret }',
+  jwt: 'the end-user token issuer, { issuer, jwksUri, audiences }',
+} as const;
 
 const IMMUTABLE_EXPECTED = 'an immutable reference (a version tag or an @sha256 digest, not latest or untagged); only environments with mutableImageTags may use mutable tags';
 
@@ -288,6 +402,13 @@ function environmentSchema(system: SystemDeclaration): v.GenericSchema<unknown, 
       (e) => !isQuantity(e.requests[r]) || !isQuantity(e.limits[r]) || compareQuantities(e.requests[r], e.limits[r]) <= 0, (e) => `at most the limit ${e.limits[r]}`, ['requests', r])),
     ...system.services.map((s) => related([['images', s.name], ['mutableImageTags']],
       (e) => e.mutableImageTags || isImmutableImageReference(e.images[s.name]), () => IMMUTABLE_EXPECTED, ['images', s.name])),
+    // A production edge unless the environment opts out: each missing key is its own problem.
+    ...(['gatewayHost', 'tls', 'jwt'] as const).map((key) => related([[key], ['allowPlainHttp']],
+      (e) => e.allowPlainHttp || e[key] !== undefined, () => `${SECURE_EDGE_EXPECTED[key]} (required unless allowPlainHttp: true, for dev and PR environments only)`, [key])),
+    related([['tls'], ['gatewayHost']], (e) => e.tls === undefined || e.gatewayHost !== undefined,
+      () => 'unset unless gatewayHost is set: a certificate names the host it is for', ['tls']),
+    related([['tls'], ['suffix']], (e) => e.tls?.existingSecret === undefined || e.tls.existingSecret.endsWith(`-${e.suffix}`),
+      (e) => `a Secret name ending in -${e.suffix}, so that no two environments share one by mistake`, ['tls', 'existingSecret']),
   ];
   // One pipe per check: a check runs whenever the fields it reads are valid, whatever else failed.
   return checks.reduce<v.GenericSchema<unknown, EnvironmentConfig>>(

@@ -9,6 +9,8 @@
 import { EnvironmentsFile } from './environment';
 
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+/** Amazon SES in the cluster's region: a public HTTPS API. */
+const EMAIL_PROVIDER = { host: 'email.us-east-1.amazonaws.com', cidrs: ['public-internet'] };
 
 export const ENVIRONMENTS: EnvironmentsFile = {
   gitops: {
@@ -16,6 +18,15 @@ export const ENVIRONMENTS: EnvironmentsFile = {
     targetRevision: 'main',
     argocdNamespace: 'argocd',
     project: 'default',
+  },
+  // PR environments (ENVIRONMENT_SUFFIX=pr123 ...): plain HTTP on <suffix>.<gatewayDomain>, and these
+  // dependency addresses unless PAYMENTS_DB_HOST / PAYMENTS_DB_CIDRS (and so on) override them.
+  adHoc: {
+    gatewayDomain: 'preview.payments.example.com',
+    dependencies: {
+      'payments-db': { host: 'payments-preview.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.0.230.0/24', '10.0.231.0/24'] },
+      'notification-provider': EMAIL_PROVIDER,
+    },
   },
   environments: [
     {
@@ -28,6 +39,11 @@ export const ENVIRONMENTS: EnvironmentsFile = {
       logLevel: 'debug',
       featureFlags: { metrics: true, tracing: true },
       mutableImageTags: true,
+      allowPlainHttp: true,
+      dependencies: {
+        'payments-db': { host: 'payments-dev.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.0.200.0/24', '10.0.201.0/24'] },
+        'notification-provider': EMAIL_PROVIDER,
+      },
     },
     {
       suffix: 'staging',
@@ -37,6 +53,17 @@ export const ENVIRONMENTS: EnvironmentsFile = {
         'notification-service': `${REGISTRY}/notification-service:1.0.3`,
       },
       featureFlags: { metrics: true, tracing: true },
+      gatewayHost: 'payments.staging.example.com',
+      tls: { clusterIssuer: 'letsencrypt-prod' },
+      jwt: {
+        issuer: 'https://auth.staging.example.com/',
+        jwksUri: 'https://auth.staging.example.com/.well-known/jwks.json',
+        audiences: ['payments-api'],
+      },
+      dependencies: {
+        'payments-db': { host: 'payments-staging.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.0.210.0/24', '10.0.211.0/24'] },
+        'notification-provider': EMAIL_PROVIDER,
+      },
     },
     {
       suffix: 'prod',
@@ -50,6 +77,17 @@ export const ENVIRONMENTS: EnvironmentsFile = {
       requests: { cpu: '500m', memory: '1Gi' },
       limits: { cpu: '1', memory: '2Gi' },
       logLevel: 'warn',
+      gatewayHost: 'payments.example.com',
+      tls: { existingSecret: 'payments-example-com-tls-prod' },
+      jwt: {
+        issuer: 'https://auth.example.com/',
+        jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+        audiences: ['payments-api'],
+      },
+      dependencies: {
+        'payments-db': { host: 'payments-prod.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.0.220.0/24', '10.0.221.0/24', '10.0.222.0/24'] },
+        'notification-provider': EMAIL_PROVIDER,
+      },
     },
   ],
 };

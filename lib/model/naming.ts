@@ -24,6 +24,16 @@ export class Naming {
   gateway(systemName: string): string { return `${systemName}-gateway-${this.suffix}`; }
   /** The VirtualService routing the Gateway's traffic, e.g. `payment-system-routes-<suffix>`. */
   virtualService(systemName: string): string { return `${systemName}-routes-${this.suffix}`; }
+  /**
+   * The gateway's certificate and its `kubernetes.io/tls` Secret in istio-system, shared by every
+   * environment's Gateway there, so the name carries the system and the suffix:
+   * `payment-system-tls-<suffix>`.
+   */
+  tlsCertificate(systemName: string): string { return `${systemName}-tls-${this.suffix}`; }
+  /** The ServiceEntry of an external dependency, e.g. `payments-db-egress-<suffix>`. */
+  serviceEntry(dependency: string): string { return `${dependency}-egress-${this.suffix}`; }
+  /** The RequestAuthentication (end-user JWT) of a routed service, e.g. `payment-api-jwt-<suffix>`. */
+  requestAuthentication(service: string): string { return `${service}-jwt-${this.suffix}`; }
   /** Namespace-wide objects, e.g. `default-deny-<suffix>`. */
   namespaceWide(purpose: string): string { return `${purpose}-${this.suffix}`; }
 
@@ -43,10 +53,3 @@ export class Naming {
   }
 }
 
-/**
- * The constant-case form of a name, for environment variables and config keys:
- * `fraud-detector` -> `FRAUD_DETECTOR`, `fraudScoring` -> `FRAUD_SCORING`.
- */
-export function constantCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase();
-}

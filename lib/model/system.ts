@@ -1,10 +1,13 @@
 /**
- * The one declaration of the payment system: its services and who may call whom.
+ * The one declaration of the payment system: its services, who may call whom, what the ingress
+ * gateway exposes, and which external dependencies each service reaches.
  *
- * Everything that depends on the call graph (NetworkPolicies, Istio authorization, Sidecar egress
- * hosts, ConfigMap service URLs, stack outputs, the reachability proof and the diagram) is derived
- * from a `SystemDeclaration`; nothing repeats it.
+ * Everything that depends on it (NetworkPolicies, Istio authorization, Sidecar egress hosts,
+ * ServiceEntries, ConfigMap URLs and addresses, stack outputs, the reachability proof and the
+ * diagram) is derived from a `SystemDeclaration`; nothing repeats it. Per environment, the config
+ * only says where each dependency lives (`lib/model/environments.ts`).
  */
+import { constantCase } from './text';
 
 /** One microservice of the system. */
 export interface ServiceDeclaration {
@@ -35,7 +38,33 @@ export interface IngressRouteDeclaration {
   readonly methods: readonly string[];
 }
 
-/** The whole system: services, calls between them, and what the gateway exposes. */
+/**
+ * How a service talks to an external dependency, which decides how the mesh sees the traffic:
+ * `TCP` (opaque, e.g. PostgreSQL), `TLS` (the client originates TLS; the proxy routes by SNI) or
+ * `HTTPS` (TLS carrying HTTP, routed by SNI the same way).
+ */
+export type DependencyProtocol = 'TCP' | 'TLS' | 'HTTPS';
+export const DEPENDENCY_PROTOCOLS: readonly DependencyProtocol[] = ['TCP', 'TLS', 'HTTPS'];
+
+/** Something outside the cluster that services call: a database, a provider's API. */
+export interface DependencyDeclaration {
+  /** A DNS-1123 label such as `payments-db`: names its ServiceEntry and its config keys (`PAYMENTS_DB_HOST`). */
+  readonly name: string;
+  /** One line saying what it is; used in docs and the diagram. */
+  readonly description: string;
+  readonly protocol: DependencyProtocol;
+  /** The one port it is reached on. */
+  readonly port: number;
+  /** Names of the services that call it; no other service may reach it. */
+  readonly callers: readonly string[];
+  /**
+   * Keys the callers' Secret must hold for it (synced from the secret store, never in git), e.g.
+   * `PAYMENTS_DB_PASSWORD`; documented for operators.
+   */
+  readonly credentials: readonly string[];
+}
+
+/** The whole system: services, calls between them, what the gateway exposes, and what they reach outside. */
 export interface SystemDeclaration {
   /** Value of `app.kubernetes.io/part-of` on every object. */
   readonly name: string;
@@ -45,6 +74,8 @@ export interface SystemDeclaration {
   readonly calls: readonly CallDeclaration[];
   /** Routes from the ingress gateway. */
   readonly ingress: readonly IngressRouteDeclaration[];
+  /** External dependencies and who calls them. Anything else outside the cluster is denied. */
+  readonly dependencies: readonly DependencyDeclaration[];
 }
 
 /** Every service listens on this one port, named `http` so that Istio selects the HTTP protocol. */
@@ -70,6 +101,24 @@ export const PAYMENT_SYSTEM: SystemDeclaration = {
   ingress: [
     { service: 'payment-api', pathPrefix: '/api/payment', methods: ['GET', 'POST'] },
   ],
+  dependencies: [
+    {
+      name: 'payments-db',
+      description: 'PostgreSQL database of payments',
+      protocol: 'TCP',
+      port: 5432,
+      callers: ['payment-api'],
+      credentials: ['PAYMENTS_DB_USERNAME', 'PAYMENTS_DB_PASSWORD'],
+    },
+    {
+      name: 'notification-provider',
+      description: 'Email delivery provider (HTTPS API on the public internet)',
+      protocol: 'HTTPS',
+      port: 443,
+      callers: ['notification-service'],
+      credentials: ['NOTIFICATION_PROVIDER_API_KEY'],
+    },
+  ],
 };
 
 /** Services `service` may call, in declaration order. */
@@ -82,6 +131,11 @@ export function calleesOf(system: SystemDeclaration, service: string): ServiceDe
 export function callersOf(system: SystemDeclaration, service: string): ServiceDeclaration[] {
   const callers = new Set(system.calls.filter((c) => c.to === service).map((c) => c.from));
   return system.services.filter((s) => callers.has(s.name));
+}
+
+/** External dependencies `service` calls, in declaration order. */
+export function dependenciesOf(system: SystemDeclaration, service: string): DependencyDeclaration[] {
+  return system.dependencies.filter((d) => d.callers.includes(service));
 }
 
 /** Ingress routes that reach `service`. */
@@ -114,6 +168,17 @@ export function checkSystemDeclaration(system: SystemDeclaration): string[] {
     if (seenCalls.has(key)) problems.push(`call ${key}: declared twice`);
     seenCalls.add(key);
   }
+  const dependencyNames = new Set<string>();
+  for (const d of system.dependencies) {
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(d.name)) problems.push(`dependency name "${d.name}": expected a DNS-1123 label (lower-case letters, digits, '-')`);
+    if (dependencyNames.has(d.name) || names.has(d.name)) problems.push(`dependency name "${d.name}": declared twice (names are shared with services)`);
+    dependencyNames.add(d.name);
+    if (!DEPENDENCY_PROTOCOLS.includes(d.protocol)) problems.push(`dependency ${d.name}: protocol "${d.protocol}" is not one of ${DEPENDENCY_PROTOCOLS.join(', ')}`);
+    if (!Number.isInteger(d.port) || d.port < 1 || d.port > 65535) problems.push(`dependency ${d.name}: port ${d.port} is not a port number from 1 to 65535`);
+    if (d.callers.length === 0) problems.push(`dependency ${d.name}: expected at least one caller`);
+    for (const caller of d.callers) if (!names.has(caller)) problems.push(`dependency ${d.name}: caller "${caller}" is not a declared service`);
+  }
+  problems.push(...configKeyCollisions(system));
   for (const r of system.ingress) {
     if (!names.has(r.service)) problems.push(`ingress route ${r.pathPrefix}: "${r.service}" is not a declared service`);
     if (!r.pathPrefix.startsWith('/')) problems.push(`ingress route "${r.pathPrefix}": expected a path starting with '/'`);
@@ -121,3 +186,26 @@ export function checkSystemDeclaration(system: SystemDeclaration): string[] {
   }
   return problems;
 }
+
+/**
+ * Config keys derived from names must not collide: a callee's `<NAME>_URL` and a dependency's
+ * `<NAME>_HOST`/`<NAME>_PORT` land in the same ConfigMap, and services and dependencies share the
+ * `SCREAMING_SNAKE` space (`fraud-detector` and `fraud_detector` cannot both exist, but a service
+ * `payments-db-host`'s URL key could meet a dependency's keys).
+ */
+function configKeyCollisions(system: SystemDeclaration): string[] {
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  const claim = (key: string, owner: string): void => {
+    const other = owners.get(key);
+    if (other !== undefined && other !== owner) problems.push(`config key ${key}: derived from both ${other} and ${owner}; rename one`);
+    owners.set(key, owner);
+  };
+  for (const s of system.services) claim(`${constantCase(s.name)}_URL`, `service ${s.name}`);
+  for (const d of system.dependencies) {
+    claim(`${constantCase(d.name)}_HOST`, `dependency ${d.name}`);
+    claim(`${constantCase(d.name)}_PORT`, `dependency ${d.name}`);
+  }
+  return problems;
+}
+

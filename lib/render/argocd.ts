@@ -52,9 +52,6 @@ export interface ArgoApplication extends KubeObject {
   };
 }
 
-/** Argo CD's name for the cluster it runs in. */
-export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
-
 /**
  * Application-wide sync options. Deliberately absent: `CreateNamespace=true`, because the
  * manifest itself contains the Namespace (with `istio-injection: enabled` and sync wave -2);
@@ -112,7 +109,7 @@ export function argoApplication(
         // apply (and, pruning, fight over) all environments.
         directory: { include: `${env.suffix}.k8s.yaml` },
       },
-      destination: { server: IN_CLUSTER_SERVER, namespace: new Naming(env.suffix).namespace },
+      destination: { server: env.clusterServer, namespace: new Naming(env.suffix).namespace },
       syncPolicy: {
         // allowEmpty false: a manifest that renders empty must never prune the environment away.
         automated: { prune: true, selfHeal: true, allowEmpty: false },

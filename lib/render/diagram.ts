@@ -1,42 +1,36 @@
 /**
- * A picture of one environment for `diagrams/<suffix>.md`: a Mermaid flowchart (GitHub renders it)
- * of the internet, the ingress gateway, the environment's services and every allowed connection
- * with the policies that allow it, then the same connections as a table.
+ * A picture of one environment for `diagrams/<suffix>.md`: a top-down Mermaid flowchart (GitHub
+ * renders it) of the way in (internet users, the edge, the ingress gateway), the services and their
+ * calls, the external dependencies, and the platform every proxy needs; then the details the
+ * picture leaves out, as tables: the edge and what the proof's requests got, the services, the
+ * dependencies, and every allowed connection with the policies that allow it.
  *
- * The connections are an input (the reachability evaluation's result), so the picture shows what
- * the policies actually allow; the services' object names come from the declaration and `Naming`.
- * A declared call or route the connections do not allow is drawn dashed as NOT allowed.
+ * The picture stays narrow (short labels, one link from the namespace to the platform instead of
+ * three per service) so that it is readable at page width. The connections are an input (the
+ * reachability proof's result), so the picture shows what the policies actually allow; a
+ * declared route, call or dependency they do not allow is drawn dashed and red as NOT allowed.
  */
+import type { EdgeResult, InfrastructureIds, ProbeResult } from '../checks/reachability';
+import { egressBlocks } from '../model/egress';
 import { EnvironmentConfig } from '../model/environment';
 import { Naming } from '../model/naming';
-import type { ProbeResult } from '../checks/reachability';
 import { SERVICE_PORT, SystemDeclaration } from '../model/system';
-import { compareText } from '../model/compare-text';
+import { compareText } from '../model/text';
 
 /** One allowed connection and the policies that allow it. */
 export interface AllowedEdge {
-  /** Source endpoint: a service name, or an endpoint id such as `microservices-dev/payment-api-dev` or `kube-system/kube-dns`. */
+  /** Source endpoint id, e.g. `microservices-dev/payment-api-dev` or `kube-system/kube-dns`. */
   readonly from: string;
-  /** Destination endpoint, named like `from`. */
+  /** Destination endpoint id, named like `from`. */
   readonly to: string;
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
-  /** Names of the policies that allow the connection (NetworkPolicies, AuthorizationPolicy). */
+  /** Names of the policies that allow the connection (NetworkPolicies, Sidecar, AuthorizationPolicy). */
   readonly allowedBy: readonly string[];
 }
 
-/**
- * Endpoint ids of the cluster's own components in the edges, so the picture can name their role
- * (the reachability model's infrastructure ids fit). The internet's requests enter at `ingressGateway`.
- */
-export interface DiagramInfrastructure {
-  readonly ingressGateway: string;
-  /** The outside world, if edges may name it (drawn as the same node the ingress routes start at). */
-  readonly internet?: string;
-  readonly istiod?: string;
-  readonly kubeDns?: string;
-  readonly prometheus?: string;
-}
+/** Endpoint ids of the cluster and the world around it, as the reachability model names them. */
+export type DiagramInfrastructure = Pick<InfrastructureIds, 'ingressGateway' | 'istiod' | 'kubeDns' | 'prometheus' | 'internet' | 'dependencies'>;
 
 /** Everything `renderDiagram` draws. */
 export interface DiagramInput {
@@ -45,47 +39,13 @@ export interface DiagramInput {
   /** Allowed connections, in any order (the output is sorted). */
   readonly edges: readonly AllowedEdge[];
   readonly infrastructure: DiagramInfrastructure;
+  /** What the edge proof's requests got. @default none listed */
+  readonly edgeResults?: readonly EdgeResult[];
 }
 
-interface DiagramNode {
-  /** Mermaid node id: letters, digits and `_` only. */
-  readonly id: string;
-  /** Short name for the table. */
-  readonly title: string;
-  /** Label lines in the diagram. */
-  readonly lines: readonly string[];
-  /** Namespace subgraph the node sits in, if any. */
-  readonly namespace?: string;
-  readonly shape: 'box' | 'hexagon' | 'circle';
-  /** Drawing order: internet, gateway, services as declared, then the rest by id. */
-  readonly rank: number;
-}
-
-interface Link {
-  readonly from: DiagramNode;
-  readonly to: DiagramNode;
-  /** `8080/TCP`-style ports that share the same policies. */
-  readonly ports: readonly string[];
-  /** The allowing policies; for a blocked link, what is wrong. */
-  readonly details: readonly string[];
-  /** A declared call or route that no allowed edge carries. */
-  readonly blocked: boolean;
-}
-
-const ROLE_TITLES: Record<Exclude<keyof DiagramInfrastructure, 'internet'>, string> = {
-  ingressGateway: 'Istio ingress gateway',
-  istiod: 'istiod',
-  kubeDns: 'kube-dns',
-  prometheus: 'Prometheus',
-};
-
-/** `a-b/c.d` -> `a_b_c_d`, made unique among `used`. */
-function uniqueId(prefix: string, name: string, used: Set<string>): string {
-  const base = `${prefix}${name.replace(/[^A-Za-z0-9]+/g, '_')}`;
-  let id = base;
-  for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-  used.add(id);
-  return id;
+/** Mermaid ids: letters, digits and `_`. */
+function mermaidId(prefix: string, name: string): string {
+  return `${prefix}${name.replace(/[^A-Za-z0-9]+/g, '_')}`;
 }
 
 /** Text inside a quoted Mermaid label: entity codes for the characters Mermaid or HTML would read. */
@@ -94,214 +54,193 @@ function mermaidText(text: string): string {
   return text.replace(/[#"&<>|]/g, (c) => codes[c]);
 }
 
-function mermaidLabel(lines: readonly string[]): string {
+function label(lines: readonly string[]): string {
   return `"${lines.map(mermaidText).join('<br/>')}"`;
 }
 
 /** An identifier as Markdown table cell content: code span, pipes escaped as GFM tables need. */
 function code(text: string): string {
-  return text.includes('`') ? text.replace(/\|/g, '\\|') : `\`${text.replace(/\|/g, '\\|')}\``;
+  return `\`${text.replace(/\|/g, '\\|')}\``;
 }
 
-function nodeShape(node: DiagramNode): string {
-  const label = mermaidLabel(node.lines);
-  if (node.shape === 'hexagon') return `${node.id}{{${label}}}`;
-  if (node.shape === 'circle') return `${node.id}((${label}))`;
-  return `${node.id}[${label}]`;
+/** Plain table cell text: pipes escaped. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
 }
 
-function portText(port: number, protocol: string): string {
-  return `${port}/${protocol}`;
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
-/** Gateway and VirtualService names as `PaymentSystemChart` builds them. */
-function ingressObjectNames(system: SystemDeclaration, naming: Naming): { gateway: string; virtualService: string } {
-  return {
-    gateway: naming.gateway(system.name),
-    virtualService: naming.virtualService(system.name),
-  };
+/** A drawn link: one per pair of nodes, ports joined. */
+interface Link {
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly blocked: boolean;
 }
 
-/** Resolves endpoint names of edges to diagram nodes, creating nodes on first sight. */
-class NodeRegistry {
-  private readonly byEndpoint = new Map<string, DiagramNode>();
-  private readonly usedIds = new Set<string>();
-  readonly internet: DiagramNode;
-  readonly gateway: DiagramNode;
+/** The Mermaid flowchart of one environment. */
+function flowchart(input: DiagramInput, naming: Naming): string[] {
+  const { system, environment: env, edges, infrastructure: infra } = input;
+  const pod = (service: string) => `${naming.namespace}/${naming.deployment(service)}`;
+  const serviceNode = new Map(system.services.map((s) => [pod(s.name), mermaidId('svc_', s.name)]));
+  const allowed = (from: string, to: string, port: number) => edges.some((e) => e.from === from && e.to === to && e.port === port && e.protocol === 'TCP');
+  const links: Link[] = [];
 
-  constructor(private readonly input: DiagramInput, naming: Naming) {
-    const { system, environment: env, infrastructure } = input;
-    this.internet = { id: uniqueId('', 'internet', this.usedIds), title: 'Internet', lines: ['Internet'], shape: 'circle', rank: 0 };
-    if (infrastructure.internet !== undefined) this.byEndpoint.set(infrastructure.internet, this.internet);
-    system.services.forEach((s, i) => {
-      const node: DiagramNode = {
-        id: uniqueId('svc_', s.name, this.usedIds),
-        title: s.name,
-        lines: [
-          s.name,
-          `Deployment ${naming.deployment(s.name)}`,
-          `Service ${naming.service(s.name)}`,
-          `HPA ${naming.hpa(s.name)}: ${env.minReplicas} to ${env.maxReplicas} replicas`,
-        ],
-        namespace: naming.namespace,
-        shape: 'box',
-        rank: 2 + i,
-      };
-      this.byEndpoint.set(s.name, node);
-      this.byEndpoint.set(`${naming.namespace}/${naming.deployment(s.name)}`, node);
-    });
-    const names = ingressObjectNames(system, naming);
-    const gatewayId = infrastructure.ingressGateway;
-    this.gateway = {
-      id: uniqueId('', 'gateway', this.usedIds),
-      title: ROLE_TITLES.ingressGateway,
-      lines: system.ingress.length > 0
-        ? [ROLE_TITLES.ingressGateway, `Gateway ${names.gateway}`, `VirtualService ${names.virtualService}`]
-        : [ROLE_TITLES.ingressGateway, gatewayId],
-      namespace: namespaceOf(gatewayId),
-      shape: 'hexagon',
-      rank: 1,
-    };
-    this.byEndpoint.set(gatewayId, this.gateway);
+  const scheme = env.tls ? 'HTTPS' : 'HTTP';
+  links.push({ from: 'users', to: 'gateway', text: `${scheme}${env.jwt ? ' + JWT' : ''}`, blocked: false });
+  for (const route of system.ingress) {
+    links.push({ from: 'gateway', to: mermaidId('svc_', route.service), text: route.pathPrefix, blocked: !allowed(infra.ingressGateway, pod(route.service), SERVICE_PORT) });
   }
-
-  /** The node of an endpoint; unknown endpoints become nodes labelled with their id. */
-  resolve(endpoint: string): DiagramNode {
-    const known = this.byEndpoint.get(endpoint);
-    if (known) return known;
-    const role = (Object.keys(ROLE_TITLES) as (keyof typeof ROLE_TITLES)[])
-      .find((r) => this.input.infrastructure[r] === endpoint);
-    const node: DiagramNode = {
-      id: uniqueId('ep_', endpoint, this.usedIds),
-      title: role ? `${ROLE_TITLES[role]} (${endpoint})` : endpoint,
-      lines: role ? [ROLE_TITLES[role], endpoint] : [endpoint],
-      namespace: namespaceOf(endpoint),
-      shape: 'box',
-      rank: Number.MAX_SAFE_INTEGER,
-    };
-    this.byEndpoint.set(endpoint, node);
-    return node;
+  for (const call of system.calls) {
+    links.push({ from: mermaidId('svc_', call.from), to: mermaidId('svc_', call.to), text: String(SERVICE_PORT), blocked: !allowed(pod(call.from), pod(call.to), SERVICE_PORT) });
   }
-
-  /** Every service node in declaration order. */
-  get services(): DiagramNode[] {
-    return this.input.system.services.map((s) => this.resolve(s.name));
+  for (const dependency of system.dependencies) {
+    for (const caller of dependency.callers) {
+      const at = infra.dependencies[dependency.name];
+      links.push({
+        from: mermaidId('svc_', caller), to: mermaidId('dep_', dependency.name), text: `${dependency.port} ${dependency.protocol}`,
+        blocked: at === undefined || !allowed(pod(caller), at, dependency.port),
+      });
+    }
   }
-}
-
-/** `ns/name` ids carry their namespace. */
-function namespaceOf(endpoint: string): string | undefined {
-  const slash = endpoint.indexOf('/');
-  return slash > 0 ? endpoint.slice(0, slash) : undefined;
-}
-
-function compareNodes(a: DiagramNode, b: DiagramNode): number {
-  return a.rank - b.rank || compareText(a.id, b.id);
-}
-
-/**
- * Allowed edges grouped into one link per (from, to, policies), e.g. DNS over UDP and TCP; then a
- * dashed link for each declared call or route without an allowed edge on the service port.
- */
-function buildLinks(input: DiagramInput, nodes: NodeRegistry): Link[] {
-  // Endpoints get their nodes in sorted order, so ids never depend on the order of the edges.
-  for (const endpoint of [...new Set(input.edges.flatMap((e) => [e.from, e.to]))].sort()) nodes.resolve(endpoint);
-  const resolved = input.edges.map((e) => ({
-    from: nodes.resolve(e.from), to: nodes.resolve(e.to), port: e.port, protocol: e.protocol,
-    allowedBy: [...new Set(e.allowedBy)].sort(),
-  }));
-  resolved.sort((a, b) => compareNodes(a.from, b.from) || compareNodes(a.to, b.to)
-    || a.port - b.port || compareText(a.protocol, b.protocol));
-
-  const groups = new Map<string, { from: DiagramNode; to: DiagramNode; ports: string[]; allowedBy: string[] }>();
-  for (const e of resolved) {
-    const key = `${e.from.id} ${e.to.id} ${e.allowedBy.join(' ')}`;
-    const group = groups.get(key) ?? { from: e.from, to: e.to, ports: [], allowedBy: e.allowedBy };
-    const port = portText(e.port, e.protocol);
-    if (!group.ports.includes(port)) group.ports.push(port);
-    groups.set(key, group);
+  // Allowed connections between drawn nodes that nothing declares: the policies are too open.
+  const nodeOf = new Map<string, string>([...serviceNode, [infra.ingressGateway, 'gateway']]);
+  for (const d of system.dependencies) {
+    const at = infra.dependencies[d.name];
+    if (at !== undefined && !nodeOf.has(at)) nodeOf.set(at, mermaidId('dep_', d.name));
   }
-  const links: Link[] = [...groups.values()].map((g) => ({
-    from: g.from, to: g.to, ports: g.ports, details: g.allowedBy, blocked: false,
-  }));
+  const drawn = new Set(links.map((l) => `${l.from} ${l.to}`));
+  for (const e of [...edges].sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to) || a.port - b.port)) {
+    const [from, to] = [nodeOf.get(e.from), nodeOf.get(e.to)];
+    if (from === undefined || to === undefined || drawn.has(`${from} ${to}`)) continue;
+    links.push({ from, to, text: `${e.port}/${e.protocol} NOT declared`, blocked: true });
+    drawn.add(`${from} ${to}`);
+  }
+  // The platform: one link from the namespace, labelled with what every service may reach.
+  const platform = [infra.kubeDns, infra.istiod];
+  const platformPorts = [...new Set(edges.filter((e) => serviceNode.has(e.from) && platform.includes(e.to)).map((e) => `${e.port}/${e.protocol}`))]
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || compareText(a, b));
+  const scraped = edges.some((e) => e.from === infra.prometheus && serviceNode.has(e.to));
 
-  const servicePort = portText(SERVICE_PORT, 'TCP');
-  const declared = [
-    ...input.system.ingress.map((r) => ({ from: nodes.gateway, to: nodes.resolve(r.service) })),
-    ...input.system.calls.map((c) => ({ from: nodes.resolve(c.from), to: nodes.resolve(c.to) })),
+  const chart = [
+    'flowchart TB',
+    `  users(("Internet users"))`,
+    `  subgraph istio_system["istio-system"]`,
+    `    gateway{{${label(['ingress gateway'])}}}`,
+    '  end',
+    `  subgraph ns[${label([naming.namespace])}]`,
+    ...system.services.map((s) => `    ${mermaidId('svc_', s.name)}[${label([s.name])}]`),
+    '  end',
   ];
-  for (const d of declared) {
-    const allowed = resolved.some((e) => e.from === d.from && e.to === d.to && e.port === SERVICE_PORT && e.protocol === 'TCP');
-    const listed = links.some((l) => l.blocked && l.from === d.from && l.to === d.to);
-    if (!allowed && !listed) links.push({ ...d, ports: [servicePort], details: ['declared, NOT allowed'], blocked: true });
+  if (system.dependencies.length > 0) {
+    chart.push(`  subgraph outside["outside the cluster"]`);
+    for (const d of system.dependencies) {
+      const node = d.protocol === 'TCP' ? `[(${label([d.name])})]` : `[${label([d.name])}]`;
+      chart.push(`    ${mermaidId('dep_', d.name)}${node}`);
+    }
+    chart.push('  end');
   }
-  return links;
+  chart.push(`  platform[${label(['kube-dns, istiod, Prometheus'])}]`);
+  const lines = links.map((l) => `  ${l.from} ${l.blocked ? '-.->' : '-->'}|${label([l.text])}| ${l.to}`);
+  if (platformPorts.length > 0) lines.push(`  ns -.-|${label([platformPorts.join(', ')])}| platform`);
+  if (scraped) lines.push(`  platform -.->|${label(['scrape 15020'])}| ns`);
+  chart.push(...lines);
+  const blocked = links.flatMap((l, i) => (l.blocked ? [i] : []));
+  if (blocked.length > 0) chart.push(`  linkStyle ${blocked.join(',')} stroke:#d22,stroke-width:2px`);
+  return chart;
 }
 
-/** Table rows of a link, one per port: the endpoints, the port and what allows it. */
-function tableRows(l: Link): string[] {
-  const allowedBy = l.blocked ? '**NOT allowed** (declared, but no policy allows it)'
-    : l.details.length === 0 ? 'none named' : l.details.map(code).join(', ');
-  return l.ports.map((port) => `| ${code(l.from.title)} | ${code(l.to.title)} | ${port} | ${allowedBy} |`);
+/** Names of endpoints in the connections table: services by name, the rest by role or id. */
+function endpointTitle(id: string, input: DiagramInput, naming: Naming): string {
+  const service = input.system.services.find((s) => id === `${naming.namespace}/${naming.deployment(s.name)}`);
+  if (service) return service.name;
+  const infra = input.infrastructure;
+  const roles: Record<string, string> = {
+    [infra.ingressGateway]: 'ingress gateway', [infra.istiod]: 'istiod', [infra.kubeDns]: 'kube-dns', [infra.prometheus]: 'Prometheus',
+  };
+  const dependencies = Object.entries(infra.dependencies).filter(([, at]) => at === id).map(([name]) => name);
+  if (dependencies.length > 0) return `${dependencies.join(', ')} (${id})`;
+  return roles[id] ?? id;
 }
 
-/**
- * The Markdown file of one environment: title, Mermaid `flowchart LR`, and a table of every
- * connection with the policies that allow it. Same input, byte-identical output.
- */
+/** The edge: what the gateway serves, with what certificate and which end users it lets in. */
+function edgeSection(input: DiagramInput, naming: Naming): string[] {
+  const { system, environment: env } = input;
+  const certificate = !env.tls ? 'none: plain HTTP (allowPlainHttp)'
+    : env.tls.clusterIssuer !== undefined
+      ? `cert-manager Certificate ${code(naming.tlsCertificate(system.name))} in istio-system, from ClusterIssuer ${code(env.tls.clusterIssuer)}`
+      : `Secret ${code(env.tls.existingSecret as string)} in istio-system, provided by the platform`;
+  const users = env.jwt
+    ? `a token from ${code(env.jwt.issuer)} for ${env.jwt.audiences.map(code).join(', ')} (RequestAuthentication ${system.ingress.map((r) => code(naming.requestAuthentication(r.service))).join(', ')})`
+    : 'anyone: no end-user authentication';
+  const lines = [
+    '## The edge',
+    '',
+    ...table(['Host', 'Scheme', 'Certificate', 'Who may call', 'Routes'], [[
+      env.gatewayHost ? code(env.gatewayHost) : 'any host (`*`)',
+      env.tls ? 'HTTPS on 443 (TLS 1.2 or later, HSTS); port 80 redirects' : 'HTTP on 80',
+      certificate,
+      users,
+      system.ingress.map((r) => `${code(r.pathPrefix)} (${r.methods.join(', ')}) to ${code(r.service)}`).join('<br/>'),
+    ]]),
+  ];
+  if (input.edgeResults && input.edgeResults.length > 0) {
+    lines.push('', 'What the proof\'s requests got:', '', ...table(['Request', 'Sent', 'Outcome', 'Why'], input.edgeResults.map((r) => [
+      cell(r.request.label), code(`${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}`), r.outcome, cell(r.reason),
+    ])));
+  }
+  return lines;
+}
+
+/** The Markdown file of one environment. Same input, byte-identical output. */
 export function renderDiagram(input: DiagramInput): string {
   const { system, environment: env } = input;
   const naming = new Naming(env.suffix);
-  const nodes = new NodeRegistry(input, naming);
-  const links = buildLinks(input, nodes);
-  const chart: string[] = ['flowchart LR'];
-  const rows: string[] = [];
-
-  // The internet's link comes first; the policies do not decide it, the Gateway and VirtualService do.
-  const lines: string[] = [];
-  const shown = new Set([...nodes.services, ...links.flatMap((l) => [l.from, l.to])]);
-  if (system.ingress.length > 0) {
-    const host = env.gatewayHost ?? '*';
-    const routes = system.ingress.map((r) => `${r.pathPrefix} (${r.methods.join(', ')}) to ${r.service}`);
-    const names = ingressObjectNames(system, naming);
-    shown.add(nodes.internet).add(nodes.gateway);
-    lines.push(`  ${nodes.internet.id} -->|${mermaidLabel([`HTTP, host ${host}`, ...routes])}| ${nodes.gateway.id}`);
-    rows.push(`| Internet | ${code(nodes.gateway.title)} | HTTP, host ${code(host)}: ${routes.map(code).join(', ')} | Gateway ${code(names.gateway)}, VirtualService ${code(names.virtualService)} |`);
-  }
-  rows.push(...links.flatMap(tableRows));
-
-  const all = [...shown].sort(compareNodes);
-  const otherNamespaces = [...new Set(all.map((n) => n.namespace))]
-    .filter((ns): ns is string => ns !== undefined && ns !== naming.namespace).sort();
-  const usedIds = new Set(all.map((n) => n.id));
-  for (const ns of [naming.namespace, ...otherNamespaces]) {
-    chart.push(`  subgraph ${uniqueId('ns_', ns, usedIds)}[${mermaidLabel([ns])}]`);
-    for (const n of all.filter((node) => node.namespace === ns)) chart.push(`    ${nodeShape(n)}`);
-    chart.push('  end');
-  }
-  for (const n of all.filter((node) => node.namespace === undefined)) chart.push(`  ${nodeShape(n)}`);
-  for (const l of links) {
-    lines.push(`  ${l.from.id} ${l.blocked ? '-.->' : '-->'}|${mermaidLabel([l.ports.join(', '), ...l.details])}| ${l.to.id}`);
-  }
-  chart.push(...lines);
-  // linkStyle counts links in the order they appear, the internet's included.
-  const offset = lines.length - links.length;
-  const blocked = links.flatMap((l, i) => (l.blocked ? [offset + i] : []));
-  if (blocked.length > 0) chart.push(`  linkStyle ${blocked.join(',')} stroke:#d22,stroke-width:2px`);
+  const services = table(['Service', 'What it does', 'Deployment', 'Service', 'Replicas (HPA)'], system.services.map((s) => [
+    code(s.name), cell(s.description), code(naming.deployment(s.name)), code(naming.service(s.name)),
+    `${env.minReplicas} to ${env.maxReplicas} (${code(naming.hpa(s.name))})`,
+  ]));
+  const dependencies = table(['Dependency', 'What it is', 'Port', 'Host', 'Addresses', 'Called by', 'ServiceEntry'], system.dependencies.map((d) => {
+    const address = env.dependencies[d.name];
+    const blocks = egressBlocks(address.cidrs).map((b) => `${b.cidr}${b.except.length > 0 ? ` except ${b.except.join(', ')}` : ''}`);
+    return [code(d.name), cell(d.description), `${d.port} ${d.protocol}`, code(address.host), blocks.map(code).join('<br/>'),
+      d.callers.map(code).join(', '), code(naming.serviceEntry(d.name))];
+  }));
+  const connections = [...input.edges]
+    .map((e) => ({ from: endpointTitle(e.from, input, naming), to: endpointTitle(e.to, input, naming), e }))
+    .sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to) || a.e.port - b.e.port || compareText(a.e.protocol, b.e.protocol))
+    .map(({ from, to, e }) => [code(from), code(to), `${e.port}/${e.protocol}`, [...new Set(e.allowedBy)].sort(compareText).map(code).join(', ') || 'none named']);
+  const callers = new Set(system.dependencies.flatMap((d) => d.callers));
+  const unreached = system.services.filter((s) => !callers.has(s.name)).map((s) => s.name);
 
   return [
     `# ${system.name}: ${env.suffix}`,
     '',
-    `Connections the policies allow in namespace \`${naming.namespace}\`, with the policies that allow each;`,
-    'a declared call they do not allow is drawn dashed. Generated by `npm run synth`; do not edit.',
+    `Generated by \`npm run synth\` from the declaration and the reachability proof; do not edit. Each arrow`,
+    'is a connection the policies allow; a declared one they do not allow is dashed and red. The tables',
+    'below hold the details.',
     '',
     '```mermaid',
-    ...chart,
+    ...flowchart(input, naming),
     '```',
     '',
-    '| From | To | Port | Allowed by |',
-    '| --- | --- | --- | --- |',
-    ...rows,
+    ...edgeSection(input, naming),
+    '',
+    '## Services',
+    '',
+    ...services,
+    '',
+    '## External dependencies',
+    '',
+    system.dependencies.length === 0 ? 'None declared: nothing in the namespace may leave the cluster.'
+      : `Only their callers may reach them${unreached.length > 0 ? ` (${unreached.map(code).join(', ')} reach${unreached.length === 1 ? 'es' : ''} nothing outside)` : ''}; the EC2 instance metadata address is always excepted.`,
+    ...(system.dependencies.length === 0 ? [] : ['', ...dependencies]),
+    '',
+    '## Allowed connections',
+    '',
+    ...table(['From', 'To', 'Port', 'Allowed by'], connections),
     '',
   ].join('\n');
 }
@@ -313,6 +252,7 @@ export function allowedEdges(results: readonly ProbeResult[]): AllowedEdge[] {
     allowedBy: [
       ...(r.network.egress?.allowedBy ?? []),
       ...(r.network.ingress?.allowedBy ?? []),
+      ...(r.proxy?.applies && r.proxy.sidecar !== undefined ? [r.proxy.sidecar] : []),
       ...(r.authorization?.allowedBy ? [r.authorization.allowedBy] : []),
     ],
   }));

@@ -45,13 +45,14 @@ function environmentFiles(env: EnvironmentConfig, file: EnvironmentsFile, system
   for (const [verdict, connections] of failures) {
     problems.push(...connections.map((c) => `${manifestPath}: reachability: ${connectionKey(c)} is ${verdict}`));
   }
+  problems.push(...proof.edge.problems.map((p) => `${manifestPath}: edge: ${p}`));
   const files: OutputFile[] = [
     { path: manifestPath, content: renderManifest(objects) },
     { path: `${OUTPUT_FOLDERS.outputs.dir}/${env.suffix}.json`, content: `${JSON.stringify(stackOutputs(env, system), null, 2)}\n` },
     { path: `${OUTPUT_FOLDERS.argocd.dir}/${env.suffix}.yaml`, content: renderArgoApplication(env, file.gitops, system) },
     {
       path: `${OUTPUT_FOLDERS.diagrams.dir}/${env.suffix}.md`,
-      content: renderDiagram({ system, environment: env, edges: allowedEdges(proof.results), infrastructure: proof.model.infrastructure }),
+      content: renderDiagram({ system, environment: env, edges: allowedEdges(proof.results), infrastructure: proof.model.infrastructure, edgeResults: proof.edge.results }),
     },
   ];
   return { files, problems };

@@ -11,10 +11,12 @@
  *
  * Every problem is reported at once, one line each, naming the variable or config path.
  */
+import { isDnsLabel } from '../model/dns';
 import { ConfigError } from '../model/errors';
 import {
-  checkGitOpsConfig, EnvironmentConfig, EnvironmentsFile, imageVariable, resolveEnvironment, showValue,
+  AdHocDefaults, checkGitOpsConfig, EnvironmentConfig, EnvironmentsFile, imageVariable, resolveAdHocDefaults, resolveEnvironment, showValue,
 } from '../model/environment';
+import { constantCase } from '../model/text';
 import { ENVIRONMENTS } from '../model/environments';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
 
@@ -30,9 +32,17 @@ export const SUFFIX_VARIABLE = 'ENVIRONMENT_SUFFIX';
 export const OUTDIR_VARIABLE = 'CDK8S_OUTDIR';
 const AD_HOC_PATH = '<ad-hoc>';
 
+/** Variables that override where an ad-hoc environment's dependency lives: `PAYMENTS_DB_HOST`, `PAYMENTS_DB_CIDRS`. */
+export function dependencyVariables(dependency: string): { readonly host: string; readonly cidrs: string } {
+  return { host: `${constantCase(dependency)}_HOST`, cidrs: `${constantCase(dependency)}_CIDRS` };
+}
+
 /** Every variable the synth reads. */
 export function synthVariables(system: SystemDeclaration): string[] {
-  return [SUFFIX_VARIABLE, ...system.services.map((s) => imageVariable(s.name)), OUTDIR_VARIABLE];
+  return [
+    SUFFIX_VARIABLE, ...system.services.map((s) => imageVariable(s.name)),
+    ...system.dependencies.flatMap((d) => Object.values(dependencyVariables(d.name))), OUTDIR_VARIABLE,
+  ];
 }
 
 /** Variables that differ only in case from one the synth reads: on Linux they are different variables, silently ignored. */
@@ -63,7 +73,48 @@ function configuredEnvironments(file: EnvironmentsFile, system: SystemDeclaratio
     if (seen.has(env.suffix)) problems.push(`environments: suffix "${env.suffix}" is declared twice`);
     seen.add(env.suffix);
   }
+  problems.push(...sharedGatewayProblems(environments));
   return { environments, problems };
+}
+
+/**
+ * Environments on one cluster share its ingress gateway: two that claim the same host (or both
+ * any host, `*`) would take each other's traffic.
+ */
+function sharedGatewayProblems(environments: readonly EnvironmentConfig[]): string[] {
+  const claimed = new Map<string, EnvironmentConfig>();
+  const problems: string[] = [];
+  for (const env of environments) {
+    const host = env.gatewayHost ?? '*';
+    const key = `${env.clusterServer} ${host}`;
+    const other = claimed.get(key);
+    if (other && other.suffix !== env.suffix) {
+      problems.push(`environments: "${other.suffix}" and "${env.suffix}" both claim the gateway host ${host} on cluster ${env.clusterServer}; give each its own gatewayHost`);
+    }
+    claimed.set(key, other ?? env);
+  }
+  return problems;
+}
+
+/** The ad-hoc environment's dependencies: the config's defaults, with the variables' overrides. */
+function adHocDependencies(
+  defaults: AdHocDefaults, vars: Readonly<Record<string, string | undefined>>, system: SystemDeclaration, problems: string[],
+): Record<string, { host: string; cidrs: string[] }> {
+  const dependencies: Record<string, { host: string; cidrs: string[] }> = {};
+  for (const dependency of system.dependencies) {
+    const names = dependencyVariables(dependency.name);
+    const base = defaults.dependencies[dependency.name];
+    const host = vars[names.host];
+    const cidrs = vars[names.cidrs];
+    for (const [name, value] of [[names.host, host], [names.cidrs, cidrs]] as const) {
+      if (value !== undefined && value.trim() === '') problems.push(`${name}: set but empty; expected a value or the variable unset`);
+    }
+    dependencies[dependency.name] = {
+      host: host?.trim() ? host : base.host,
+      cidrs: cidrs?.trim() ? cidrs.split(',').map((c) => c.trim()) : [...base.cidrs],
+    };
+  }
+  return dependencies;
 }
 
 /** Problems of an environment built from variables name the variable, not a config path. */
@@ -71,6 +122,12 @@ function nameVariables(problem: string, system: SystemDeclaration): string {
   let named = problem.replace(`${AD_HOC_PATH}.suffix:`, `${SUFFIX_VARIABLE}:`);
   for (const service of system.services) {
     named = named.replace(`${AD_HOC_PATH}.images.${service.name}:`, `${imageVariable(service.name)}:`);
+  }
+  for (const dependency of system.dependencies) {
+    const names = dependencyVariables(dependency.name);
+    named = named.replace(`${AD_HOC_PATH}.dependencies.${dependency.name}.host:`, `${names.host}:`);
+    const cidrsPath = `${AD_HOC_PATH}.dependencies.${dependency.name}.cidrs`;
+    if (named.startsWith(cidrsPath)) named = `${names.cidrs}${named.slice(cidrsPath.length)}`;
   }
   return named.replace(`${AD_HOC_PATH}.`, 'environment config ');
 }
@@ -85,7 +142,8 @@ export function selectEnvironments(
   system: SystemDeclaration = PAYMENT_SYSTEM,
 ): EnvironmentSelection {
   const { environments: configured, problems } = configuredEnvironments(file, system);
-  problems.push(...misspelledVariables(vars, system));
+  const adHoc = resolveAdHocDefaults(file.adHoc, system);
+  problems.push(...adHoc.problems, ...misspelledVariables(vars, system));
 
   const suffix = vars[SUFFIX_VARIABLE];
   const imageOverrides: Record<string, string> = {};
@@ -107,6 +165,10 @@ export function selectEnvironments(
   }
 
   const base = file.environments.find((e) => e.suffix === suffix);
+  const dependencyOverrides = system.dependencies.flatMap((d) => Object.values(dependencyVariables(d.name))).filter((name) => vars[name] !== undefined);
+  if (base && dependencyOverrides.length > 0) {
+    problems.push(...dependencyOverrides.map((name) => `${name}: only ad-hoc environments take dependency addresses from variables; "${suffix}" is configured in lib/model/environments.ts`));
+  }
   if (!base) {
     for (const service of system.services) {
       const name = imageVariable(service.name);
@@ -115,10 +177,19 @@ export function selectEnvironments(
       }
     }
   }
-  // An ad-hoc environment is a short-lived PR build: mutable tags are allowed, like dev.
+  // An ad-hoc environment is a short-lived PR build: like dev, mutable tags and a plain-HTTP edge.
+  const domain = adHoc.defaults?.gatewayDomain;
   const raw = base
     ? { ...base, images: { ...base.images, ...imageOverrides } }
-    : { suffix, images: imageOverrides, mutableImageTags: true };
+    : {
+      suffix,
+      images: imageOverrides,
+      mutableImageTags: true,
+      allowPlainHttp: true,
+      // Derived only from a valid suffix: a bad one is reported once, as ENVIRONMENT_SUFFIX.
+      ...(domain === undefined || !isDnsLabel(suffix) ? {} : { gatewayHost: `${suffix}.${domain}` }),
+      dependencies: adHoc.defaults ? adHocDependencies(adHoc.defaults, vars, system, problems) : {},
+    };
   let environment: EnvironmentConfig | undefined;
   try {
     environment = resolveEnvironment(raw, system, AD_HOC_PATH);

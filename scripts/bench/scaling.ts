@@ -125,6 +125,8 @@ function generatedSystem(size: number): SystemDeclaration {
       return { from, to };
     }),
     ingress: [{ service: names[0], pathPrefix: `/api/${names[0]}`, methods: ['GET', 'POST'] }],
+    // The payment system's dependencies, called by the first and the last service.
+    dependencies: PAYMENT_SYSTEM.dependencies.map((d, i) => ({ ...d, callers: [i === 0 ? names[0] : names[size - 1]] })),
   };
   const problems = checkSystemDeclaration(system);
   if (problems.length > 0) throw new Error(`generated system is invalid: ${problems.join('; ')}`);

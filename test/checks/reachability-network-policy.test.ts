@@ -3,7 +3,7 @@
  * (verdicts as the docs state them) and the API reference's rules for defaults and selectors.
  */
 import { KubeObject } from '../../lib/manifest/kube-object';
-import { cidrContains, parseCidr } from '../../lib/checks/reachability/cidr';
+import { cidrContains, parseCidr } from '../../lib/model/cidr';
 import { matchesSelector, parseLabelSelector } from '../../lib/manifest/label-selector';
 import { evaluateNetworkPolicies, networkPoliciesOf } from '../../lib/checks/reachability/network-policy';
 import { ClusterModel, Endpoint, EndpointPort, NamespaceInfo, Protocol } from '../../lib/checks/reachability/types';
@@ -21,7 +21,11 @@ function modelOf(namespaces: NamespaceInfo[], endpoints: Endpoint[]): ClusterMod
   const id = endpoints[0].id;
   return {
     environmentNamespace: 'default', namespaces, endpoints,
-    infrastructure: { ingressGateway: id, istiod: id, kubeDns: id, prometheus: id, unrelatedPod: id, otherNamespacePod: id, internet: id },
+    infrastructure: {
+      ingressGateway: id, istiod: id, kubeDns: id, prometheus: id, unrelatedPod: id, otherNamespacePod: id, internet: id,
+      metadata: id, metadataV6: id, privateUndeclared: id, dependencies: {},
+    },
+    platformServices: [],
   };
 }
 

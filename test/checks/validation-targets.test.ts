@@ -275,10 +275,10 @@ describe('validate CLI targets', () => {
 
   it('validates for the current target when asked, and names it', () => {
     expect(run(['--kubernetes', '1.35', '--istio', '1.30', file])).toEqual({
-      code: 0, out: [`ok: 40 objects in 1 file valid for ${describeTarget(K135)}`], err: [],
+      code: 0, out: [`ok: 42 objects in 1 file valid for ${describeTarget(K135)}`], err: [],
     });
     expect(run(['--kubernetes=1.35', '--istio=1.30', file]).code).toBe(0);
-    expect(run([file]).out).toEqual([`ok: 40 objects in 1 file valid for ${describeTarget(K128)}`]);
+    expect(run([file]).out).toEqual([`ok: 42 objects in 1 file valid for ${describeTarget(K128)}`]);
   });
 
   it('exits 2 with one line for an incompatible pair, an unknown version or option', () => {

@@ -6,7 +6,7 @@ import { KubeObject } from '../../lib/manifest/kube-object';
 import { Naming } from '../../lib/model/naming';
 import { parse } from 'yaml';
 import { PAYMENT_SYSTEM } from '../../lib/model/system';
-import { find, ofKind, testEnvironment } from '../helpers';
+import { find, ofKind, TEST_EDGE, testEnvironment } from '../helpers';
 import { renderManifest } from '../../lib/render/manifest';
 import { stackOutputs } from '../../lib/render/outputs';
 import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
@@ -24,9 +24,11 @@ describe('API versions the target serves (Kubernetes 1.28, Istio 1.19, external-
     NetworkPolicy: 'networking.k8s.io/v1', PeerAuthentication: 'security.istio.io/v1beta1',
     AuthorizationPolicy: 'security.istio.io/v1beta1', Sidecar: 'networking.istio.io/v1beta1',
     DestinationRule: 'networking.istio.io/v1beta1', Gateway: 'networking.istio.io/v1beta1',
-    VirtualService: 'networking.istio.io/v1beta1',
+    VirtualService: 'networking.istio.io/v1beta1', ServiceEntry: 'networking.istio.io/v1beta1',
+    RequestAuthentication: 'security.istio.io/v1beta1', Certificate: 'cert-manager.io/v1',
   };
-  test.each(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o] as const))('%s', (_ref, obj) => {
+  test.each([...objects, ...synthesizeEnvironment(testEnvironment('qa', TEST_EDGE))]
+    .map((o) => [`${o.kind}/${o.metadata.name}`, o] as const))('%s', (_ref, obj) => {
     expect(obj.apiVersion).toBe(expected[obj.kind]);
   });
   test('no Secret object: values come from ExternalSecrets at run time', () => {
@@ -183,11 +185,12 @@ describe('namespace baseline and delivery order', () => {
     expect(scrapers(custom).map((f) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'])).toEqual(SERVICES.map(() => 'observability'));
   });
 
-  test('ArgoCD sync waves: the Namespace, then the ExternalSecrets, before everything else', () => {
+  test('ArgoCD sync waves: the Namespace, then the ExternalSecrets and the Certificate, before everything else', () => {
     const wave = (o: KubeObject) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
-    expect(wave(objects[0])).toBe('-2');
-    expect(ofKind(objects, 'ExternalSecret').map(wave)).toEqual(SERVICES.map(() => '-1'));
-    expect(objects.filter((o) => !['Namespace', 'ExternalSecret'].includes(o.kind)).map(wave).filter((w) => w !== undefined)).toEqual([]);
+    const secure = synthesizeEnvironment(testEnvironment('qa', TEST_EDGE));
+    expect(wave(secure[0])).toBe('-2');
+    expect(secure.filter((o) => ['ExternalSecret', 'Certificate'].includes(o.kind)).map(wave)).toEqual([...SERVICES.map(() => '-1'), '-1']);
+    expect(secure.filter((o) => !['Namespace', 'ExternalSecret', 'Certificate'].includes(o.kind)).map(wave).filter((w) => w !== undefined)).toEqual([]);
   });
 });
 
@@ -250,16 +253,103 @@ describe('mesh', () => {
     expect(gatewayRule.to).toEqual([{ operation: { ports: ['8080'], methods: ['GET', 'POST'], paths: ['/api/payment', '/api/payment/*'] } }]);
   });
 
-  test('Sidecar scopes each proxy to the hosts it calls plus istio-system', () => {
-    const hosts = (service: string) => find(objects, 'Sidecar', `${service}-sidecar-qa`).spec.egress[0].hosts;
-    expect(hosts('payment-api')).toEqual([`./fraud-detector-service-qa.${ns}.svc.cluster.local`, 'istio-system/*']);
-    expect(hosts('notification-service')).toEqual(['istio-system/*']);
+  test('Sidecar scopes each proxy to the hosts it calls, its dependencies, istio-system and kube-dns (DNS over TCP)', () => {
+    const hosts = (name: string) => find(objects, 'Sidecar', name).spec.egress[0].hosts;
+    const platform = ['istio-system/*', 'kube-system/kube-dns.kube-system.svc.cluster.local'];
+    expect(hosts('payment-api-sidecar-qa')).toEqual([`./fraud-detector-service-qa.${ns}.svc.cluster.local`, `./${env.dependencies['payments-db'].host}`, ...platform]);
+    expect(hosts('fraud-detector-sidecar-qa')).toEqual([`./notification-service-service-qa.${ns}.svc.cluster.local`, ...platform]);
+    expect(hosts('notification-service-sidecar-qa')).toEqual([`./${env.dependencies['notification-provider'].host}`, ...platform]);
+    expect(hosts('default-sidecar-qa')).toEqual(platform);
+    expect(ofKind(objects, 'Sidecar').map((s) => s.spec.outboundTrafficPolicy.mode)).toEqual(ofKind(objects, 'Sidecar').map(() => 'REGISTRY_ONLY'));
+  });
+});
+
+describe('the way out: declared external dependencies', () => {
+  const egressOf = (service: string) => find(objects, 'NetworkPolicy', `${service}-netpol-qa`).spec.egress as Array<{ to: Array<Record<string, any>>; ports: Array<{ port: number }> }>;
+  const ipBlockRules = (service: string) => egressOf(service).filter((r) => r.to.some((peer) => peer.ipBlock));
+
+  test('one ServiceEntry per dependency: MESH_EXTERNAL, DNS, exported to the namespace only, its port and protocol', () => {
+    expect(find(objects, 'ServiceEntry', 'payments-db-egress-qa').spec).toEqual({
+      hosts: [env.dependencies['payments-db'].host], location: 'MESH_EXTERNAL', resolution: 'DNS', exportTo: ['.'],
+      ports: [{ number: 5432, name: 'tcp-payments-db', protocol: 'TCP' }],
+    });
+    expect(find(objects, 'ServiceEntry', 'notification-provider-egress-qa').spec.ports).toEqual([{ number: 443, name: 'https-notification-provider', protocol: 'HTTPS' }]);
+  });
+
+  test('only the callers may leave the cluster, to exactly their dependency\'s blocks and port', () => {
+    expect(ipBlockRules('payment-api')).toEqual([{ to: env.dependencies['payments-db'].cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: 5432, protocol: 'TCP' }] }]);
+    expect(ipBlockRules('notification-service')).toEqual([{
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'] } }],
+      ports: [{ port: 443, protocol: 'TCP' }],
+    }]);
+    expect(ipBlockRules('fraud-detector')).toEqual([]);
+  });
+
+  test('the metadata address is excepted even from a block a dependency declares around it', () => {
+    const linkLocal = testEnvironment('qa', { dependencies: { ...env.dependencies, 'payments-db': { host: 'db.example.com', cidrs: ['169.254.0.0/16'] } } });
+    const rule = (synthesizeEnvironment(linkLocal).find((o) => o.metadata.name === 'payment-api-netpol-qa') as any).spec.egress
+      .find((r: { ports: Array<{ port: number }> }) => r.ports[0].port === 5432);
+    expect(rule.to).toEqual([{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] } }]);
+  });
+
+  test('callers get the host and port in their ConfigMap, never a credential', () => {
+    const data = (service: string) => find(objects, 'ConfigMap', `${service}-config-qa`).data;
+    expect(data('payment-api')).toMatchObject({ PAYMENTS_DB_HOST: env.dependencies['payments-db'].host, PAYMENTS_DB_PORT: '5432' });
+    expect(data('notification-service')).toMatchObject({ NOTIFICATION_PROVIDER_HOST: 'email.us-east-1.amazonaws.com', NOTIFICATION_PROVIDER_PORT: '443' });
+    expect(Object.keys(data('fraud-detector')).filter((k) => /_HOST$|_PORT$/.test(k))).toEqual([]);
+  });
+});
+
+describe('the door in: HTTPS, JWT and HSTS when the environment configures them', () => {
+  const secure = synthesizeEnvironment(testEnvironment('qa', TEST_EDGE));
+  const existing = synthesizeEnvironment(testEnvironment('qa', { ...TEST_EDGE, tls: { existingSecret: 'wildcard-tls-qa' } }));
+
+  test('HTTPS on 443 (SIMPLE, at least TLS 1.2, the suffixed Secret in istio-system); port 80 only redirects', () => {
+    expect(ofKind(secure, 'Gateway')[0].spec.servers).toEqual([
+      {
+        port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['payments.test.example.com'],
+        tls: { mode: 'SIMPLE', credentialName: 'payment-system-tls-qa', minProtocolVersion: 'TLSV1_2' },
+      },
+      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['payments.test.example.com'], tls: { httpsRedirect: true } },
+    ]);
+    expect(ofKind(existing, 'Gateway')[0].spec.servers[0].tls.credentialName).toBe('wildcard-tls-qa');
+  });
+
+  test('cert-manager issues the certificate into istio-system under a suffixed name; an existing Secret needs none', () => {
+    expect(find(secure, 'Certificate', 'payment-system-tls-qa')).toMatchObject({
+      metadata: { namespace: 'istio-system' },
+      spec: {
+        secretName: 'payment-system-tls-qa', dnsNames: ['payments.test.example.com'],
+        issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-test', group: 'cert-manager.io' },
+      },
+    });
+    expect(ofKind(existing, 'Certificate')).toEqual([]);
+    expect(ofKind(objects, 'Certificate')).toEqual([]);
+  });
+
+  test('routes add Strict-Transport-Security when TLS is on, and only then', () => {
+    expect(ofKind(secure, 'VirtualService')[0].spec.http[0].headers).toEqual({ response: { set: { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } } });
+    expect(ofKind(objects, 'VirtualService')[0].spec.http[0].headers).toBeUndefined();
+  });
+
+  test('payment-api requires both the gateway identity and a token from the issuer, which its RequestAuthentication checks', () => {
+    expect(find(secure, 'RequestAuthentication', 'payment-api-jwt-qa').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'payment-api', 'app.kubernetes.io/instance': 'payment-api-qa' } },
+      jwtRules: [{ issuer: TEST_EDGE.jwt.issuer, jwksUri: TEST_EDGE.jwt.jwksUri, audiences: [...TEST_EDGE.jwt.audiences] }],
+    });
+    const [gatewayRule] = find(secure, 'AuthorizationPolicy', 'payment-api-authz-qa').spec.rules;
+    expect(gatewayRule.from).toEqual([{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'], requestPrincipals: [`${TEST_EDGE.jwt.issuer}/*`] } }]);
+    expect(ofKind(objects, 'RequestAuthentication')).toEqual([]);
   });
 });
 
 describe('stack outputs', () => {
-  test('endpoints, namespace and HPA names', () => {
+  test('endpoints, namespace, HPA names and where the dependencies are', () => {
     expect(stackOutputs(env)).toEqual({
+      externalDependencies: {
+        'payments-db': `${env.dependencies['payments-db'].host}:5432`,
+        'notification-provider': 'email.us-east-1.amazonaws.com:443',
+      },
       gatewayUrl: expect.stringContaining('kubectl -n istio-system get service istio-ingressgateway'),
       paymentApiEndpoint: `http://payment-api-service-qa.${ns}.svc.cluster.local:8080`,
       fraudDetectorEndpoint: `http://fraud-detector-service-qa.${ns}.svc.cluster.local:8080`,
@@ -271,6 +361,7 @@ describe('stack outputs', () => {
   test('a configured gateway host gives the real URL, never a made-up one otherwise', () => {
     expect(stackOutputs(testEnvironment('qa', { gatewayHost: 'pay.example.com' })).gatewayUrl).toBe('http://pay.example.com/api/payment');
     expect(stackOutputs(env).gatewayUrl).not.toMatch(/^http:\/\//);
+    expect(stackOutputs(testEnvironment('qa', TEST_EDGE)).gatewayUrl).toBe('https://payments.test.example.com/api/payment');
   });
 });
 

@@ -3,7 +3,7 @@
  * (test/constructs/chart.test.ts asserts the assembled environment.)
  */
 import { Chart, Testing } from 'cdk8s';
-import { IngressRoute } from '../../lib/constructs/ingress-route';
+import { Edge } from '../../lib/constructs/edge';
 import { Microservice } from '../../lib/constructs/microservice';
 import { NamespaceBaseline } from '../../lib/constructs/namespace-baseline';
 import { ServiceConfig } from '../../lib/constructs/service-config';
@@ -110,9 +110,9 @@ describe('NamespaceBaseline', () => {
   });
 });
 
-describe('IngressRoute', () => {
+describe('Edge', () => {
   test('routes each declared path to its service on the configured host', () => {
-    const { made, objects } = build((c) => new IngressRoute(c, 'ingress', { system: PAYMENT_SYSTEM, environment: { ...environment, gatewayHost: 'pay.example.com' } }));
+    const { made, objects } = build((c) => new Edge(c, 'edge', { system: PAYMENT_SYSTEM, environment: { ...environment, gatewayHost: 'pay.example.com' } }));
     expect(made.hosts).toEqual(['pay.example.com']);
     expect((objects[1] as any).spec.http[0]).toMatchObject({
       match: [{ uri: { prefix: '/api/payment' } }],

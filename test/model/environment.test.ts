@@ -6,6 +6,7 @@ import { PAYMENT_SYSTEM } from '../../lib/model/system';
 import { ConfigError } from '../../lib/model/errors';
 import { isImmutableImageReference, parseImageReference } from '../../lib/model/image-reference';
 import { selectEnvironments } from '../../lib/synth/select-environments';
+import { TEST_DEPENDENCIES, TEST_EDGE } from '../helpers';
 
 const IMG = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const images = { 'payment-api': `${IMG}/payment-api:1.0.0`, 'fraud-detector': `${IMG}/fraud-detector:1.0.0`, 'notification-service': `${IMG}/notification-service:1.0.0` };
@@ -22,7 +23,7 @@ function problemsOf(fn: () => unknown): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
-const resolve = (overrides: Record<string, unknown>) => resolveEnvironment({ suffix: 'qa', images, ...overrides }, PAYMENT_SYSTEM);
+const resolve = (overrides: Record<string, unknown>) => resolveEnvironment({ suffix: 'qa', images, dependencies: TEST_DEPENDENCIES, allowPlainHttp: true, ...overrides }, PAYMENT_SYSTEM);
 
 describe('resolveEnvironment', () => {
   test('fills in the specification defaults', () => {
@@ -176,5 +177,89 @@ describe('selectEnvironments (the synth command-line contract)', () => {
         expect(error instanceof ConfigError ? error.problems.every((p) => /^[^\n]+$/.test(p)) : true).toBe(true);
       },
     ), { numRuns: 200 });
+  });
+});
+
+describe('the edge: a production edge unless an environment opts out', () => {
+  const prodLike = (overrides: Record<string, unknown>) => resolveEnvironment(
+    { suffix: 'qa', images, dependencies: TEST_DEPENDENCIES, ...TEST_EDGE, ...overrides }, PAYMENT_SYSTEM);
+
+  test('without allowPlainHttp, each missing edge key is its own one-line problem and nothing is built', () => {
+    expect(problemsOf(() => resolveEnvironment({ suffix: 'prod', images, dependencies: TEST_DEPENDENCIES }, PAYMENT_SYSTEM))).toEqual([
+      'environment.gatewayHost: missing is invalid; expected the host the gateway serves, e.g. payments.example.com (required unless allowPlainHttp: true, for dev and PR environments only)',
+      'environment.tls: missing is invalid; expected the gateway\'s certificate, { clusterIssuer } or { existingSecret } (required unless allowPlainHttp: true, for dev and PR environments only)',
+      'environment.jwt: missing is invalid; expected the end-user token issuer, { issuer, jwksUri, audiences } (required unless allowPlainHttp: true, for dev and PR environments only)',
+    ]);
+    expect(prodLike({}).tls).toEqual({ clusterIssuer: 'letsencrypt-test' });
+  });
+
+  test.each([
+    [{ tls: { clusterIssuer: 'a', existingSecret: 'b-qa' } }, /^environment\.tls: .* is invalid; expected exactly one of clusterIssuer/],
+    [{ tls: {} }, /^environment\.tls: \{\} is invalid; expected exactly one of clusterIssuer/],
+    [{ tls: { existingSecret: 'shared-tls' } }, /^environment\.tls\.existingSecret: "shared-tls" is invalid; expected a Secret name ending in -qa/],
+    [{ gatewayHost: undefined, allowPlainHttp: true, jwt: undefined }, /^environment\.tls: .* is invalid; expected unset unless gatewayHost is set/],
+    [{ jwt: { ...TEST_EDGE.jwt, audiences: [] } }, /^environment\.jwt\.audiences: \[\] is invalid; expected at least one audience/],
+    [{ jwt: { ...TEST_EDGE.jwt, jwksUri: 'http://auth.test.example.com/jwks.json' } }, /^environment\.jwt\.jwksUri: .* expected an https:\/\/ URL/],
+    [{ clusterServer: 'kubernetes.default.svc' }, /^environment\.clusterServer: .* expected an Argo CD destination server/],
+  ])('rejects %j', (overrides, message) => {
+    expect(problemsOf(() => prodLike(overrides))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+});
+
+describe('external dependencies: where each one lives, per environment', () => {
+  const withDependencies = (dependencies: unknown) => resolve({ dependencies });
+
+  test.each([
+    [{ 'payments-db': TEST_DEPENDENCIES['payments-db'] }, /^environment\.dependencies\.notification-provider: missing is invalid; expected an object/],
+    [{ ...TEST_DEPENDENCIES, ledger: { host: 'l.example.com', cidrs: ['10.9.0.0/24'] } }, /^environment\.dependencies\.ledger: unknown key; expected one of payments-db, notification-provider$/],
+    [{ ...TEST_DEPENDENCIES, 'payments-db': { host: 'db', cidrs: ['10.9.0.0/33'] } }, /^environment\.dependencies\.payments-db\.cidrs\[0\]: "10\.9\.0\.0\/33" is invalid: not an address block/],
+    [{ ...TEST_DEPENDENCIES, 'payments-db': { host: 'db', cidrs: ['10.9.0.1/24'] } }, /cidrs\[0\]: "10\.9\.0\.1\/24" is invalid: not in canonical form; write 10\.9\.0\.0\/24/],
+    [{ ...TEST_DEPENDENCIES, 'payments-db': { host: 'db', cidrs: ['169.254.169.254/32'] } }, /the EC2 instance metadata address, which no pod may reach/],
+    [{ ...TEST_DEPENDENCIES, 'payments-db': { host: 'db', cidrs: ['fd00:ec2::254/128'] } }, /the EC2 instance metadata address, which no pod may reach/],
+    [{ ...TEST_DEPENDENCIES, 'payments-db': { host: 'db', cidrs: [] } }, /cidrs: \[\] is invalid; expected a list of address blocks/],
+    [{ ...TEST_DEPENDENCIES, 'payments-db': { host: 'Not A Host', cidrs: ['10.9.0.0/24'] } }, /payments-db\.host: "Not A Host" is invalid; expected a DNS host name/],
+    [{ 'payments-db': { host: 'db.example.com', cidrs: ['52.0.0.0/8'] }, 'notification-provider': TEST_DEPENDENCIES['notification-provider'] },
+      /^environment\.dependencies: "payments-db" and "notification-provider" share addresses but not their port and callers/],
+  ])('rejects %j', (dependencies, message) => {
+    expect(problemsOf(() => withDependencies(dependencies))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+});
+
+describe('environments on one cluster share its ingress gateway', () => {
+  const env = (suffix: string, extra: Record<string, unknown>) => ({ suffix, images, dependencies: TEST_DEPENDENCIES, allowPlainHttp: true, ...extra });
+  const file = (...environments: Record<string, unknown>[]) => ({ ...ENVIRONMENTS, environments } as unknown as typeof ENVIRONMENTS);
+
+  test('two environments claiming the same host, or both any host, are an error naming both', () => {
+    expect(problemsOf(() => selectEnvironments({}, file(env('a', {}), env('b', {}))))).toEqual([
+      'environments: "a" and "b" both claim the gateway host * on cluster https://kubernetes.default.svc; give each its own gatewayHost',
+    ]);
+    expect(problemsOf(() => selectEnvironments({}, file(env('a', { gatewayHost: 'x.example.com' }), env('b', { gatewayHost: 'x.example.com' })))))
+      .toEqual([expect.stringMatching(/^environments: "a" and "b" both claim the gateway host x\.example\.com on cluster/)]);
+  });
+
+  test('distinct hosts, or the same host on different clusters, are fine', () => {
+    expect(selectEnvironments({}, file(env('a', {}), env('b', { gatewayHost: 'b.example.com' }))).environments).toHaveLength(2);
+    expect(selectEnvironments({}, file(env('a', {}), env('b', { clusterServer: 'https://other.example.com' }))).environments).toHaveLength(2);
+  });
+});
+
+describe('ad-hoc environments: four variables, dependency addresses from the config', () => {
+  test('plain HTTP on <suffix>.<gatewayDomain>, the documented dependency defaults', () => {
+    const [env] = selectEnvironments(adHocVars).environments;
+    expect(env).toMatchObject({ allowPlainHttp: true, gatewayHost: 'pr123.preview.payments.example.com', dependencies: ENVIRONMENTS.adHoc.dependencies });
+  });
+
+  test('optional variables override where a dependency lives', () => {
+    const [env] = selectEnvironments({ ...adHocVars, PAYMENTS_DB_HOST: 'db.pr123.example.com', PAYMENTS_DB_CIDRS: '10.9.1.0/24, 10.9.2.0/24' }).environments;
+    expect(env.dependencies['payments-db']).toEqual({ host: 'db.pr123.example.com', cidrs: ['10.9.1.0/24', '10.9.2.0/24'] });
+  });
+
+  test('override problems name the variable; configured environments take no overrides', () => {
+    expect(problemsOf(() => selectEnvironments({ ...adHocVars, PAYMENTS_DB_CIDRS: '10.9.1.0/24,nope' })))
+      .toEqual(['PAYMENTS_DB_CIDRS[1]: "nope" is invalid: not an address block such as 10.20.0.0/24 or public-internet']);
+    expect(problemsOf(() => selectEnvironments({ ...adHocVars, PAYMENTS_DB_HOST: '' }))).toEqual(['PAYMENTS_DB_HOST: set but empty; expected a value or the variable unset']);
+    expect(problemsOf(() => selectEnvironments({ ENVIRONMENT_SUFFIX: 'prod', NOTIFICATION_PROVIDER_HOST: 'x.example.com' }))).toEqual([
+      'NOTIFICATION_PROVIDER_HOST: only ad-hoc environments take dependency addresses from variables; "prod" is configured in lib/model/environments.ts',
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { OUTPUT_FOLDERS } from '../../lib/model/output-layout';
 import { runSynth } from '../../lib/synth/run';
 import { validateManifests } from '../../lib/checks/validation';
 import { ConfigError } from '../../lib/model/errors';
+import { TEST_DEPENDENCIES, TEST_EDGE } from '../helpers';
 
 let root: string;
 beforeAll(() => {
@@ -55,9 +56,17 @@ const environmentArb = fc.record({
   limits: fc.record({ cpu: mostly(fc.constantFrom('500m', '1'), cpuArb), memory: mostly(fc.constantFrom('1Gi', '2Gi'), memoryArb) }),
   logLevel: mostly(fc.constantFrom('debug', 'info', 'warn', 'error'), fc.constant('trace')),
   mutableImageTags: fc.boolean(),
-  gatewayHost: mostly(fc.constantFrom('payments.example.com', 'pay.internal'), fc.constantFrom('Not A Host', 'http://x')),
+  gatewayDomain: mostly(fc.constantFrom('example.com', 'pay.internal'), fc.constantFrom('Not A Host', 'http://x')),
+  secureEdge: fc.boolean(),
+  dependencies: mostly<unknown>(fc.constant(TEST_DEPENDENCIES), fc.constantFrom({}, { 'payments-db': { host: 'db', cidrs: ['10.9.0.0/33'] } })),
   unexpectedKey: fc.constant('x'),
-}, { requiredKeys: ['suffix', 'images'] }).map(({ unexpectedKey, ...env }) => (unexpectedKey !== undefined && env.suffix.length % 7 === 0 ? { ...env, unexpectedKey } : env));
+}, { requiredKeys: ['suffix', 'images', 'secureEdge', 'dependencies'] }).map(({ unexpectedKey, gatewayDomain, secureEdge, ...env }) => {
+  // One host per environment (environments on one cluster must not share one), a production edge or plain HTTP.
+  const gatewayHost = gatewayDomain === undefined ? undefined : gatewayDomain.includes('.') ? `${env.suffix}.${gatewayDomain}` : gatewayDomain;
+  const edge = secureEdge && gatewayHost !== undefined ? { ...TEST_EDGE, gatewayHost } : { allowPlainHttp: true, ...(gatewayHost === undefined ? {} : { gatewayHost }) };
+  const withEdge = { ...env, ...edge };
+  return unexpectedKey !== undefined && env.suffix.length % 7 === 0 ? { ...withEdge, unexpectedKey } : withEdge;
+});
 
 test('every generated config synthesizes valid manifests or is rejected cleanly, never partially', () => {
   const before = tree();

@@ -1,6 +1,6 @@
 /** Lint results as people read them: findings per manifest set, allow-list applied, in manifest order. */
 import { KubeObject, objectRef } from '../../manifest/kube-object';
-import { compareText } from '../../model/compare-text';
+import { compareText } from '../../model/text';
 import { ExpectedFinding, expectationFor } from './allow-list';
 import { EXPECTED_FINDINGS } from './expected-findings';
 import { lintManifests } from './index';

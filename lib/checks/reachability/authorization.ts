@@ -14,7 +14,8 @@
  *   an Istio proxy presents no principal and no namespace. Operations: `ports`, `methods`,
  *   `paths` and their `not` forms. Strings match exactly, by prefix `abc*`, suffix `*abc`, or `*`
  *   for any non-empty value.
- * - On plain TCP (no HTTP), an ALLOW rule that uses HTTP-only fields (methods, paths) is ignored
+ * - On plain TCP (no HTTP), an ALLOW rule that uses HTTP-only fields (methods, paths, request
+ *   principals) is ignored
  *   and a DENY rule has those fields dropped, which makes it deny more (Istio's "TCP traffic" task).
  *
  * Where authorization applies at all: only TCP traffic INTO a pod with an Istio proxy. UDP is not
@@ -28,13 +29,16 @@
  * evaluator tries candidate requests built from every method and path the applicable policies
  * mention (plus values none of them mention) and reports the first allowed one as a witness.
  */
-import { Cidr, cidrContains, parseCidr } from './cidr';
+import { Cidr, cidrContains, parseCidr } from '../../model/cidr';
 import {
   optionalArrayAt, optionalStringMapAt, optionalStringsAt, recordAt, ManifestInputError,
   rejectUnsupportedKeys, stringAt,
 } from '../../manifest/fields';
 import { matchesLabelMap } from '../../manifest/label-selector';
 import { KubeObject, objectRef } from '../../manifest/kube-object';
+import {
+  authenticate, candidateTokens, EndUserToken, JwtRule, jwtRulesAt, RequestAuthentication,
+} from './request-authentication';
 import { Endpoint, Protocol } from './types';
 
 /** Istio's root namespace: its policies apply in every namespace. */
@@ -54,6 +58,8 @@ const ACTIONS: readonly AuthorizationAction[] = ['ALLOW', 'DENY', 'AUDIT', 'CUST
 export interface AuthorizationSource {
   readonly principals?: readonly string[];
   readonly notPrincipals?: readonly string[];
+  readonly requestPrincipals?: readonly string[];
+  readonly notRequestPrincipals?: readonly string[];
   readonly namespaces?: readonly string[];
   readonly notNamespaces?: readonly string[];
   readonly ipBlocks?: readonly Cidr[];
@@ -86,7 +92,7 @@ export interface AuthorizationPolicy {
   readonly rules: readonly AuthorizationRule[];
 }
 
-const SOURCE_KEYS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks'] as const;
+const SOURCE_KEYS = ['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks'] as const;
 const OPERATION_KEYS = ['ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
 const HTTP_ONLY_KEYS = ['methods', 'notMethods', 'paths', 'notPaths'] as const;
 
@@ -116,6 +122,8 @@ function parseRule(raw: unknown, where: string): AuthorizationRule {
     return {
       principals: optionalStringsAt(s.principals, `${at}.principals`),
       notPrincipals: optionalStringsAt(s.notPrincipals, `${at}.notPrincipals`),
+      requestPrincipals: optionalStringsAt(s.requestPrincipals, `${at}.requestPrincipals`),
+      notRequestPrincipals: optionalStringsAt(s.notRequestPrincipals, `${at}.notRequestPrincipals`),
       namespaces: optionalStringsAt(s.namespaces, `${at}.namespaces`),
       notNamespaces: optionalStringsAt(s.notNamespaces, `${at}.notNamespaces`),
       ipBlocks: parseCidrs(s.ipBlocks, `${at}.ipBlocks`),
@@ -172,6 +180,10 @@ export function authorizationPoliciesOf(objects: readonly KubeObject[]): Authori
 /** What one request looks like to the destination's proxy. */
 interface Request {
   readonly principal?: string;
+  /** From a token the destination's RequestAuthentication accepted. */
+  readonly requestPrincipal?: string;
+  /** For the witness: whose token the request carried. */
+  readonly tokenIssuer?: string;
   readonly namespace?: string;
   readonly ip?: string;
   readonly port: number;
@@ -200,7 +212,9 @@ function ipConstraint(blocks: readonly Cidr[] | undefined, negated: readonly Cid
 }
 
 function sourceMatches(s: AuthorizationSource, r: Request): boolean {
-  return constraint(s.principals, s.notPrincipals, r.principal)
+  // On plain TCP there is no request principal: a DENY drops the field (denying more); ALLOW never gets here.
+  const requestPrincipalOk = !r.http || constraint(s.requestPrincipals, s.notRequestPrincipals, r.requestPrincipal);
+  return requestPrincipalOk && constraint(s.principals, s.notPrincipals, r.principal)
     && constraint(s.namespaces, s.notNamespaces, r.namespace)
     && ipConstraint(s.ipBlocks, s.notIpBlocks, r.ip);
 }
@@ -217,8 +231,12 @@ function operationMatches(o: AuthorizationOperation, r: Request): boolean {
   return constraint(o.methods, o.notMethods, r.http.method) && constraint(o.paths, o.notPaths, r.http.path);
 }
 
+function usesRequestPrincipals(s: AuthorizationSource): boolean {
+  return (s.requestPrincipals?.length ?? 0) > 0 || (s.notRequestPrincipals?.length ?? 0) > 0;
+}
+
 function ruleMatches(rule: AuthorizationRule, r: Request, action: 'ALLOW' | 'DENY'): boolean {
-  if (!r.http && action === 'ALLOW' && rule.to.some(usesHttpFields)) return false;
+  if (!r.http && action === 'ALLOW' && (rule.to.some(usesHttpFields) || rule.from.some(usesRequestPrincipals))) return false;
   return (rule.from.length === 0 || rule.from.some((s) => sourceMatches(s, r)))
     && (rule.to.length === 0 || rule.to.some((o) => operationMatches(o, r)));
 }
@@ -280,9 +298,66 @@ export interface AuthorizationVerdict {
   readonly reason: string;
 }
 
+/** One HTTP request for `evaluateHttpRequest`. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly token?: EndUserToken;
+}
+
+/** The verdict on one HTTP request: admitted, refused by authentication (401) or by authorization (403). */
+export interface RequestVerdict {
+  readonly outcome: 'admitted' | 'unauthenticated' | 'forbidden';
+  readonly reason: string;
+}
+
+/** The request as the destination's proxy sees it after authentication, or why authentication refused it. */
+function authenticated(
+  base: Request, rules: readonly JwtRule[], http: { method: string; path: string }, token: EndUserToken | undefined,
+): Request | { refused: string } {
+  const authn = authenticate(rules, token);
+  if (!authn.ok) return { refused: authn.reason };
+  return { ...base, http, requestPrincipal: authn.requestPrincipal, tokenIssuer: token?.issuer };
+}
+
+function requestBase(from: Endpoint, port: number): Request {
+  const principal = from.sidecar ? from.principal : undefined;
+  const namespace = principal === undefined ? undefined : /^[^/]+\/ns\/([^/]+)\/sa\/[^/]+$/.exec(principal)?.[1];
+  return { principal, namespace, ip: from.ip, port };
+}
+
+/** How the applicable policies decide one request: the DENY that matched, the ALLOW that matched, or neither. */
+function decide(denies: readonly AuthorizationPolicy[], allows: readonly AuthorizationPolicy[], request: Request): { deny?: string; allow?: string; open?: true } {
+  const deny = denies.find((p) => p.rules.some((r) => ruleMatches(r, request, 'DENY')));
+  if (deny) return { deny: deny.name };
+  if (allows.length === 0) return { open: true };
+  const allow = allows.find((p) => p.rules.some((r) => ruleMatches(r, request, 'ALLOW')));
+  return allow ? { allow: allow.name } : {};
+}
+
+/**
+ * Whether the destination's proxy admits one HTTP request from `from` on `port` (the edge proof
+ * asks this of each request it sends through the gateway).
+ */
+export function evaluateHttpRequest(
+  policies: readonly AuthorizationPolicy[], authentications: readonly RequestAuthentication[],
+  from: Endpoint, to: Endpoint, port: number, request: HttpRequest,
+): RequestVerdict {
+  if (!to.sidecar) return { outcome: 'admitted', reason: 'no Istio proxy at the destination' };
+  const checked = authenticated(requestBase(from, port), jwtRulesAt(authentications, to), request, request.token);
+  if ('refused' in checked) return { outcome: 'unauthenticated', reason: checked.refused };
+  const applicable = policies.filter((p) => policyApplies(p, to));
+  const verdict = decide(applicable.filter((p) => p.action === 'DENY'), applicable.filter((p) => p.action === 'ALLOW'), checked);
+  if (verdict.deny) return { outcome: 'forbidden', reason: `403: DENY ${verdict.deny}` };
+  if (verdict.open) return { outcome: 'admitted', reason: 'no ALLOW policy selects the workload' };
+  if (verdict.allow) return { outcome: 'admitted', reason: `ALLOW ${verdict.allow}` };
+  return { outcome: 'forbidden', reason: `403: no rule of ALLOW ${applicable.filter((p) => p.action === 'ALLOW').map((p) => p.name).join(', ')} matches` };
+}
+
 /** Whether Istio authorization lets `from` open a `protocol` connection to `to`:`port`. */
 export function evaluateAuthorization(
   policies: readonly AuthorizationPolicy[], from: Endpoint, to: Endpoint, port: number, protocol: Protocol,
+  authentications: readonly RequestAuthentication[] = [],
 ): AuthorizationVerdict {
   if (!to.sidecar) return { allowed: true, applies: false, reason: 'no Istio proxy at the destination' };
   if (protocol !== 'TCP') return { allowed: true, applies: false, reason: 'the sidecar does not intercept UDP' };
@@ -291,23 +366,27 @@ export function evaluateAuthorization(
   const applicable = policies.filter((p) => policyApplies(p, to));
   const denies = applicable.filter((p) => p.action === 'DENY');
   const allows = applicable.filter((p) => p.action === 'ALLOW');
-  const principal = from.sidecar ? from.principal : undefined;
-  const namespace = principal === undefined ? undefined : /^[^/]+\/ns\/([^/]+)\/sa\/[^/]+$/.exec(principal)?.[1];
-  const base: Request = { principal, namespace, ip: from.ip, port };
-  const requests: Request[] = inboundProtocols(to, port).flatMap((kind) =>
-    kind === 'tcp' ? [base] : candidateRequests(applicable).map((http) => ({ ...base, http })));
+  const base = requestBase(from, port);
+  const rules = jwtRulesAt(authentications, to);
+  const tokens = candidateTokens(rules);
+  const requests: Request[] = inboundProtocols(to, port).flatMap((kind) => kind === 'tcp'
+    ? [base]
+    : candidateRequests(applicable).flatMap((http) => tokens.flatMap((token) => {
+      const request = authenticated(base, rules, http, token);
+      return 'refused' in request ? [] : [request];
+    })));
 
   const deniedBy = new Set<string>();
   for (const request of requests) {
-    const witness = request.http ? `${request.http.method} ${request.http.path}` : 'TCP';
-    const deny = denies.find((p) => p.rules.some((r) => ruleMatches(r, request, 'DENY')));
-    if (deny) {
-      deniedBy.add(deny.name);
+    const token = request.tokenIssuer === undefined ? '' : ` with a token from ${request.tokenIssuer}`;
+    const witness = request.http ? `${request.http.method} ${request.http.path}${token}` : 'TCP';
+    const verdict = decide(denies, allows, request);
+    if (verdict.deny) {
+      deniedBy.add(verdict.deny);
       continue;
     }
-    if (allows.length === 0) return { allowed: true, applies: true, witness, reason: 'no ALLOW policy selects the workload' };
-    const allow = allows.find((p) => p.rules.some((r) => ruleMatches(r, request, 'ALLOW')));
-    if (allow) return { allowed: true, applies: true, allowedBy: allow.name, witness, reason: `ALLOW ${allow.name} (${witness})` };
+    if (verdict.open) return { allowed: true, applies: true, witness, reason: 'no ALLOW policy selects the workload' };
+    if (verdict.allow) return { allowed: true, applies: true, allowedBy: verdict.allow, witness, reason: `ALLOW ${verdict.allow} (${witness})` };
   }
   const names = (list: readonly AuthorizationPolicy[]): string => list.map((p) => p.name).join(', ');
   const reason = deniedBy.size > 0 && allows.length === 0
@@ -315,4 +394,3 @@ export function evaluateAuthorization(
     : `no rule of ALLOW ${names(allows)} matches${deniedBy.size > 0 ? `; DENY ${[...deniedBy].join(', ')}` : ''}`;
   return { allowed: false, applies: true, reason };
 }
-

@@ -1,5 +1,6 @@
 /**
- * The cluster around one environment, as the reachability proof sees it.
+ * The cluster around one environment, and the world around the cluster, as the reachability proof
+ * sees it.
  *
  * The environment's own pods come from its manifests: one endpoint per workload (Deployment,
  * StatefulSet, DaemonSet or bare Pod) with the pod template's labels, container ports and service
@@ -7,51 +8,60 @@
  * `istio-injection: enabled` unless the pod opts out with `sidecar.istio.io/inject: "false"`), and
  * with it the sidecar's declared port 15090 and the SPIFFE principal of its service account.
  *
- * Around them, written here on purpose rather than read from the generator's constants, so that
- * a wrong fact there cannot agree with itself:
- * - `istio-system`: the ingress gateway (`istio: ingressgateway`, `app: istio-ingressgateway`,
- *   service account `istio-ingressgateway-service-account`, an Envoy with a mesh identity) and
- *   istiod (`app: istiod`, xDS and certificates on 15012/TCP, no sidecar).
- * - `kube-system`: kube-dns (`k8s-app: kube-dns`, 53 over UDP and TCP).
- * - the environment's monitoring namespace: Prometheus (`app.kubernetes.io/name: prometheus`,
- *   no sidecar), which scrapes the sidecars' merged metrics on 15020.
+ * Around them, from the cluster facts of `lib/model/cluster.ts` (one source for the policies and
+ * the proof; the proof checks the policies against those facts, not the facts themselves):
+ * - `istio-system`: the ingress gateway (an Envoy with a mesh identity) and istiod (xDS on 15012,
+ *   no sidecar), with their Services;
+ * - `kube-system`: kube-dns (53 over UDP and TCP) and its Service;
+ * - the environment's monitoring namespace: Prometheus (no sidecar), which scrapes 15020;
  * - adversaries: an unrelated pod in the environment's namespace (no special labels; it gets a
- *   sidecar like any pod there), an impostor in another namespace that copies the first
- *   workload's labels, ports and service account name (with its own sidecar and identity), and
- *   an internet address, 93.184.216.34.
+ *   sidecar like any pod there), and an impostor in another namespace that copies the first
+ *   workload's labels, ports and service account name (with its own sidecar and identity);
+ * - outside the cluster: a public internet address (93.184.216.34; the hosts of dependencies on
+ *   the public internet resolve to it), one address inside each private dependency's blocks (its
+ *   host resolves to it), the EC2 instance metadata service (169.254.169.254 and fd00:ec2::254),
+ *   and a private address that no dependency declares.
  *
  * Namespaces carry `kubernetes.io/metadata.name`, as the API server sets it. Pods get addresses in
- * the VPC CIDR 10.0.0.0/16 (the EKS VPC CNI gives pods VPC addresses); see network-policy.ts for
- * how ipBlocks treat them.
+ * the VPC CIDR 10.0.0.0/16 (the EKS VPC CNI gives pods VPC addresses; 10.0.1.0 onwards); see
+ * network-policy.ts for how ipBlocks treat them.
  */
 import { KubeObject, objectRef } from '../../manifest/kube-object';
 import { Naming } from '../../model/naming';
 import {
   integerAt, isPlainObject, optionalArrayAt, optionalStringMapAt, recordAt, ManifestInputError, stringAt,
 } from '../../manifest/fields';
-import { ClusterModel, Endpoint, EndpointPort, InfrastructureIds, NamespaceInfo } from './types';
+import { addressInBlock, Cidr, formatIp, parseCidr } from '../../model/cidr';
+import {
+  ENVOY_STATS_PORT, INGRESS_GATEWAY, INSTANCE_METADATA, ISTIO_MERGED_METRICS_PORT, ISTIO_NAMESPACE, ISTIOD, KUBE_DNS, NAMESPACE_NAME_LABEL,
+} from '../../model/cluster';
+import { EgressBlock, egressBlocks, egressBlocksContain, PUBLIC_INTERNET } from '../../model/egress';
+import { kubernetesService } from './registry';
+import { ClusterModel, Endpoint, EndpointPort, InfrastructureIds, MeshService, NamespaceInfo } from './types';
 
 /** What the model needs to know about an environment. */
 export interface ReachabilityEnvironment {
   readonly suffix: string;
   /** Namespace of the Prometheus that may scrape the sidecars. */
   readonly monitoringNamespace: string;
+  /** Where each external dependency lives: the host the callers use and its address blocks. @default none */
+  readonly dependencies?: Readonly<Record<string, { readonly host: string; readonly cidrs: readonly string[] }>>;
 }
 
-const NAME_LABEL = 'kubernetes.io/metadata.name';
-const ISTIO_NAMESPACE = 'istio-system';
-const DNS_NAMESPACE = 'kube-system';
+const NAME_LABEL = NAMESPACE_NAME_LABEL;
 /** Namespace of the impostor pod: injected, and not the environment's. */
 const OTHER_NAMESPACE = 'other-team';
 /** The internet address used as source and destination. */
 const INTERNET_ADDRESS = '93.184.216.34';
+/** Private addresses a declared block might leave free, tried in order for the undeclared one. */
+const UNDECLARED_CANDIDATES = ['172.16.0.10', '192.168.0.10', '10.255.0.10', '100.64.0.10'];
 /** kube-dns serves DNS on this port over UDP and TCP. */
-export const DNS_PORT = 53;
+export const DNS_PORT = KUBE_DNS.port;
 /** istiod's xDS and certificate port that every sidecar connects to. */
-export const ISTIOD_XDS_PORT = 15012;
+export const ISTIOD_XDS_PORT = ISTIOD.xdsPort;
 /** The sidecar's merged Prometheus metrics port (served by istio-agent). */
-export const MERGED_METRICS_PORT = 15020;
-const SIDECAR_PORTS: readonly EndpointPort[] = [{ name: 'http-envoy-prom', port: 15090, protocol: 'TCP' }];
+export const MERGED_METRICS_PORT = ISTIO_MERGED_METRICS_PORT;
+const SIDECAR_PORTS: readonly EndpointPort[] = [{ name: 'http-envoy-prom', port: ENVOY_STATS_PORT, protocol: 'TCP' }];
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** Id of the endpoint standing for the pods of workload `name` in `namespace`. */
@@ -141,7 +151,7 @@ export function buildClusterModel(objects: readonly KubeObject[], env: Reachabil
     }
   }
   const pods = objects.map(podShape).filter((p): p is PodShape => p !== undefined);
-  for (const name of [environmentNamespace, ISTIO_NAMESPACE, DNS_NAMESPACE, env.monitoringNamespace, ...pods.map((p) => p.namespace)]) {
+  for (const name of [environmentNamespace, ISTIO_NAMESPACE, KUBE_DNS.namespace, env.monitoringNamespace, ...pods.map((p) => p.namespace)]) {
     if (!namespaces.has(name)) addNamespace(name);
   }
   addNamespace(OTHER_NAMESPACE, { 'istio-injection': 'enabled' });
@@ -169,35 +179,32 @@ export function buildClusterModel(objects: readonly KubeObject[], env: Reachabil
     };
   });
 
-  const gatewayAccount = 'istio-ingressgateway-service-account';
-  const infrastructurePods: Endpoint[] = [
-    {
-      id: workloadEndpointId(ISTIO_NAMESPACE, 'istio-ingressgateway'), namespace: ISTIO_NAMESPACE,
-      labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-      ports: [
-        { name: 'http2', port: 8080, protocol: 'TCP' }, { name: 'https', port: 8443, protocol: 'TCP' },
-        { name: 'status-port', port: 15021, protocol: 'TCP' }, ...SIDECAR_PORTS,
-      ],
-      sidecar: true, principal: principalOf(ISTIO_NAMESPACE, gatewayAccount),
-    },
-    {
-      id: workloadEndpointId(ISTIO_NAMESPACE, 'istiod'), namespace: ISTIO_NAMESPACE,
-      labels: { app: 'istiod' }, ports: [{ port: ISTIOD_XDS_PORT, protocol: 'TCP' }], sidecar: false,
-    },
-    {
-      id: workloadEndpointId(DNS_NAMESPACE, 'kube-dns'), namespace: DNS_NAMESPACE,
-      labels: { 'k8s-app': 'kube-dns' },
-      ports: [{ name: 'dns', port: DNS_PORT, protocol: 'UDP' }, { name: 'dns-tcp', port: DNS_PORT, protocol: 'TCP' }],
-      sidecar: false,
-    },
-    {
-      id: workloadEndpointId(env.monitoringNamespace, 'prometheus'), namespace: env.monitoringNamespace,
-      labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: [{ name: 'web', port: 9090, protocol: 'TCP' }], sidecar: false,
-    },
-  ];
-  const all = [...endpoints, ...infrastructurePods].map((e, i): Endpoint => ({ ...e, ip: `10.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` }));
-  const internet: Endpoint = { id: 'internet', labels: {}, ports: [], sidecar: false, ip: INTERNET_ADDRESS };
-  all.push(internet);
+  const gateway: Endpoint = {
+    id: workloadEndpointId(INGRESS_GATEWAY.namespace, INGRESS_GATEWAY.service), namespace: INGRESS_GATEWAY.namespace,
+    labels: { ...INGRESS_GATEWAY.podLabels },
+    ports: [
+      { name: 'http2', port: INGRESS_GATEWAY.http.targetPort, protocol: 'TCP' }, { name: 'https', port: INGRESS_GATEWAY.https.targetPort, protocol: 'TCP' },
+      { name: 'status-port', port: INGRESS_GATEWAY.statusPort, protocol: 'TCP' }, ...SIDECAR_PORTS,
+    ],
+    sidecar: true, gateway: true, principal: INGRESS_GATEWAY.principal,
+  };
+  const istiod: Endpoint = {
+    id: workloadEndpointId(ISTIOD.namespace, ISTIOD.service), namespace: ISTIOD.namespace,
+    labels: { ...ISTIOD.selector }, ports: [{ name: 'grpc-xds', port: ISTIOD.xdsPort, protocol: 'TCP' }], sidecar: false,
+  };
+  const kubeDns: Endpoint = {
+    id: workloadEndpointId(KUBE_DNS.namespace, KUBE_DNS.service), namespace: KUBE_DNS.namespace,
+    labels: { ...KUBE_DNS.selector },
+    ports: [{ name: 'dns', port: KUBE_DNS.port, protocol: 'UDP' }, { name: 'dns-tcp', port: KUBE_DNS.port, protocol: 'TCP' }],
+    sidecar: false,
+  };
+  const prometheus: Endpoint = {
+    id: workloadEndpointId(env.monitoringNamespace, 'prometheus'), namespace: env.monitoringNamespace,
+    labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: [{ name: 'web', port: 9090, protocol: 'TCP' }], sidecar: false,
+  };
+  const all = [...endpoints, gateway, istiod, kubeDns, prometheus].map((e, i): Endpoint => ({ ...e, ip: `10.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` }));
+  const outside = outsideWorld(env, new Set(all.map((e) => e.ip as string)));
+  all.push(...outside.endpoints);
 
   const seen = new Set<string>();
   for (const e of all) {
@@ -205,18 +212,74 @@ export function buildClusterModel(objects: readonly KubeObject[], env: Reachabil
     seen.add(e.id);
   }
   const infrastructure: InfrastructureIds = {
-    ingressGateway: infrastructurePods[0].id,
-    istiod: infrastructurePods[1].id,
-    kubeDns: infrastructurePods[2].id,
-    prometheus: infrastructurePods[3].id,
+    ingressGateway: gateway.id,
+    istiod: istiod.id,
+    kubeDns: kubeDns.id,
+    prometheus: prometheus.id,
     unrelatedPod: workloadEndpointId(environmentNamespace, 'unrelated'),
     otherNamespacePod: workloadEndpointId(OTHER_NAMESPACE, 'impostor'),
-    internet: internet.id,
+    ...outside.ids,
   };
+  const platformServices: MeshService[] = [
+    kubernetesService(KUBE_DNS.service, KUBE_DNS.namespace, KUBE_DNS.selector, [
+      { port: KUBE_DNS.port, targetPort: KUBE_DNS.port, protocol: 'UDP' }, { port: KUBE_DNS.port, targetPort: KUBE_DNS.port, protocol: 'TCP' },
+    ]),
+    kubernetesService(ISTIOD.service, ISTIOD.namespace, ISTIOD.selector, [{ port: ISTIOD.xdsPort, targetPort: ISTIOD.xdsPort, protocol: 'TCP' }]),
+    kubernetesService(INGRESS_GATEWAY.service, INGRESS_GATEWAY.namespace, INGRESS_GATEWAY.selector, [
+      { port: INGRESS_GATEWAY.http.port, targetPort: INGRESS_GATEWAY.http.targetPort, protocol: 'TCP' },
+      { port: INGRESS_GATEWAY.https.port, targetPort: INGRESS_GATEWAY.https.targetPort, protocol: 'TCP' },
+    ]),
+    kubernetesService('prometheus', env.monitoringNamespace, { 'app.kubernetes.io/name': 'prometheus' }, [{ port: 9090, targetPort: 9090, protocol: 'TCP' }]),
+  ];
   return {
     environmentNamespace,
     namespaces: [...namespaces].map(([name, labels]): NamespaceInfo => ({ name, labels })),
     endpoints: all,
     infrastructure,
+    platformServices,
   };
+}
+
+/** An endpoint outside the cluster. */
+function external(id: string, ip: string, hostnames: readonly string[] = []): Endpoint {
+  return { id, labels: {}, ports: [], sidecar: false, ip, ...(hostnames.length > 0 ? { hostnames } : {}) };
+}
+
+/**
+ * The addresses outside the cluster: the internet (named by every public dependency's host), one
+ * address in each private dependency's first block (named by its host), the metadata service and
+ * an undeclared private address. A dependency whose address would be a pod's is refused: the
+ * proof could not tell the two apart.
+ */
+function outsideWorld(env: ReachabilityEnvironment, podAddresses: ReadonlySet<string>): { endpoints: Endpoint[]; ids: Omit<InfrastructureIds, 'ingressGateway' | 'istiod' | 'kubeDns' | 'prometheus' | 'unrelatedPod' | 'otherNamespacePod'> } {
+  const dependencies = Object.entries(env.dependencies ?? {});
+  const publicHosts = dependencies.filter(([, d]) => d.cidrs.includes(PUBLIC_INTERNET)).map(([, d]) => d.host);
+  const internet = external('internet', INTERNET_ADDRESS, publicHosts);
+  const endpoints: Endpoint[] = [internet];
+  const ids: Record<string, string> = {};
+  const declared: EgressBlock[] = [];
+  for (const [name, address] of dependencies) {
+    const blocks = egressBlocks(address.cidrs);
+    declared.push(...blocks);
+    const first = address.cidrs.find((c) => c !== PUBLIC_INTERNET);
+    if (first === undefined) {
+      ids[name] = internet.id;
+      continue;
+    }
+    const block = parseCidr(first, true) as Cidr;
+    const ip = formatIp(addressInBlock(block, block.prefix >= (block.family === 4 ? 31 : 127) ? 0n : 10n));
+    if (podAddresses.has(ip)) {
+      throw new ManifestInputError(`dependency ${name}`, `its address ${ip} (in ${first}) is a pod's address in the model (pods get 10.0.1.0 onwards); the proof cannot tell them apart`);
+    }
+    const endpoint = external(`external/${name}`, ip, [address.host]);
+    endpoints.push(endpoint);
+    ids[name] = endpoint.id;
+  }
+  const undeclared = UNDECLARED_CANDIDATES.find((ip) => !egressBlocksContain(declared, ip));
+  if (undeclared === undefined) throw new ManifestInputError('dependencies', `the declared blocks cover every private address the model tries (${UNDECLARED_CANDIDATES.join(', ')}); narrow them`);
+  const metadata = external('metadata', INSTANCE_METADATA.ipv4);
+  const metadataV6 = external('metadata-v6', INSTANCE_METADATA.ipv6);
+  const privateUndeclared = external('private-undeclared', undeclared);
+  endpoints.push(metadata, metadataV6, privateUndeclared);
+  return { endpoints, ids: { internet: internet.id, metadata: metadata.id, metadataV6: metadataV6.id, privateUndeclared: privateUndeclared.id, dependencies: ids } };
 }

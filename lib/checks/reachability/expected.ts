@@ -1,11 +1,12 @@
 /**
- * The connections the call graph permits, derived from a `SystemDeclaration` (never listed per
+ * The connections the declaration permits, derived from a `SystemDeclaration` (never listed per
  * service): the gateway to every routed service, each caller to its callees on the service port,
- * every service to kube-dns (UDP and TCP) and istiod, and Prometheus to every service's sidecar
- * metrics port. Nothing else.
+ * each caller of an external dependency to where the dependency lives on its port, every service
+ * to kube-dns (UDP and TCP) and istiod, and Prometheus to every service's sidecar metrics port.
+ * Nothing else: not the metadata service, not an undeclared address, not another port.
  */
 import { Naming } from '../../model/naming';
-import { calleesOf, ingressRoutesTo, SERVICE_PORT, SystemDeclaration } from '../../model/system';
+import { calleesOf, dependenciesOf, ingressRoutesTo, SERVICE_PORT, SystemDeclaration } from '../../model/system';
 import { DNS_PORT, ISTIOD_XDS_PORT, MERGED_METRICS_PORT, workloadEndpointId } from './cluster-model';
 import { ClusterModel, compareConnectionOrder, Connection, connectionKey } from './types';
 
@@ -18,6 +19,10 @@ export function expectedConnections(system: SystemDeclaration, env: { readonly s
   for (const { name } of system.services) {
     if (ingressRoutesTo(system, name).length > 0) expected.push({ from: ingressGateway, to: pod(name), port: SERVICE_PORT, protocol: 'TCP' });
     for (const callee of calleesOf(system, name)) expected.push({ from: pod(name), to: pod(callee.name), port: SERVICE_PORT, protocol: 'TCP' });
+    for (const dependency of dependenciesOf(system, name)) {
+      const at = model.infrastructure.dependencies[dependency.name];
+      if (at !== undefined) expected.push({ from: pod(name), to: at, port: dependency.port, protocol: 'TCP' });
+    }
     expected.push(
       { from: pod(name), to: kubeDns, port: DNS_PORT, protocol: 'UDP' },
       { from: pod(name), to: kubeDns, port: DNS_PORT, protocol: 'TCP' },

@@ -1,8 +1,8 @@
 /**
  * The allowed-connection matrix: every ordered pair of endpoints with at least one end in the
  * environment's namespace (pairs wholly outside it are not the environment's to decide), on every
- * probe port, over TCP and UDP. A connection is allowed when the NetworkPolicies AND Istio
- * authorization both allow it.
+ * probe port, over TCP and UDP. A connection is allowed when the NetworkPolicies, the source's own
+ * proxy (its Sidecar scope) AND Istio authorization at the destination all allow it.
  *
  * Probe ports: every verdict depends on the port only through comparisons with ports that appear
  * somewhere (declared container ports, policy ports and range ends, Istio ports, the uncaptured
@@ -12,8 +12,11 @@
 import { AuthorizationPolicy, authorizationPoliciesOf, AuthorizationVerdict, evaluateAuthorization, UNCAPTURED_INBOUND_PORTS } from './authorization';
 import { KubeObject } from '../../manifest/kube-object';
 import { NetworkPolicy, networkPairEvaluator, networkPoliciesOf, NetworkVerdict } from './network-policy';
-import { compareText } from '../../model/compare-text';
-import { ClusterModel, Connection, Endpoint, Protocol } from './types';
+import { meshServicesOf } from './registry';
+import { RequestAuthentication, requestAuthenticationsOf } from './request-authentication';
+import { proxyEgressEvaluator, ProxyVerdict, SidecarScope, sidecarsOf } from './sidecar-egress';
+import { compareText } from '../../model/text';
+import { ClusterModel, Connection, Endpoint, MeshService, Protocol } from './types';
 
 /** Ports worth seeing in any report, whatever the policies say. */
 const BASE_PROBE_PORTS: readonly number[] = [53, 80, 443, 8080, 9090, 15012, 15020, 15021, 15090];
@@ -24,11 +27,21 @@ const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP'];
 export interface PolicySet {
   readonly networkPolicies: readonly NetworkPolicy[];
   readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  readonly requestAuthentications: readonly RequestAuthentication[];
+  readonly sidecars: readonly SidecarScope[];
+  /** The environment's Services and ServiceEntries (the model adds the platform's). */
+  readonly services: readonly MeshService[];
 }
 
-/** Parses the NetworkPolicies and AuthorizationPolicies among `objects`. */
+/** Parses the policies among `objects`. */
 export function policiesOf(objects: readonly KubeObject[]): PolicySet {
-  return { networkPolicies: networkPoliciesOf(objects), authorizationPolicies: authorizationPoliciesOf(objects) };
+  return {
+    networkPolicies: networkPoliciesOf(objects),
+    authorizationPolicies: authorizationPoliciesOf(objects),
+    requestAuthentications: requestAuthenticationsOf(objects),
+    sidecars: sidecarsOf(objects),
+    services: meshServicesOf(objects),
+  };
 }
 
 /** The verdict on one probe. */
@@ -36,7 +49,9 @@ export interface ProbeResult {
   readonly connection: Connection;
   readonly allowed: boolean;
   readonly network: NetworkVerdict;
-  /** Undefined when the NetworkPolicies already deny (authorization is then never reached). */
+  /** The source's proxy; undefined when the NetworkPolicies already deny. */
+  readonly proxy?: ProxyVerdict;
+  /** Undefined when the NetworkPolicies or the source's proxy already deny (authorization is then never reached). */
   readonly authorization?: AuthorizationVerdict;
 }
 
@@ -63,19 +78,23 @@ export function probePorts(model: ClusterModel, policies: PolicySet, extra: read
 }
 
 /**
- * Evaluates connections from `from` to `to`: NetworkPolicies first, then (if they allow) Istio
- * authorization. Returns a function of port and protocol.
+ * Evaluates connections from `from` to `to`: NetworkPolicies first, then (if they allow) the
+ * source's proxy, then Istio authorization. Returns a function of port and protocol.
  */
 function pairEvaluator(
-  policies: PolicySet, model: ClusterModel, from: Endpoint, to: Endpoint,
+  policies: PolicySet, registry: readonly MeshService[], model: ClusterModel, from: Endpoint, to: Endpoint,
 ): (port: number, protocol: Protocol) => ProbeResult {
   const networkVerdict = networkPairEvaluator(policies.networkPolicies, model, from, to);
+  let proxyVerdict: ((port: number, protocol: Protocol) => ProxyVerdict) | undefined;
   return (port, protocol) => {
     const connection = { from: from.id, to: to.id, port, protocol };
     const network = networkVerdict(port, protocol);
     if (!network.allowed) return { connection, allowed: false, network };
-    const authorization = evaluateAuthorization(policies.authorizationPolicies, from, to, port, protocol);
-    return { connection, allowed: authorization.allowed, network, authorization };
+    proxyVerdict ??= proxyEgressEvaluator(policies.sidecars, registry, from, to);
+    const proxy = proxyVerdict(port, protocol);
+    if (!proxy.allowed) return { connection, allowed: false, network, proxy };
+    const authorization = evaluateAuthorization(policies.authorizationPolicies, from, to, port, protocol, policies.requestAuthentications);
+    return { connection, allowed: authorization.allowed, network, proxy, authorization };
   };
 }
 
@@ -98,10 +117,11 @@ function pairsInScope(model: ClusterModel): [Endpoint, Endpoint][] {
  */
 export function evaluateMatrix(objects: readonly KubeObject[], model: ClusterModel, extraPorts: readonly number[] = []): ProbeResult[] {
   const policies = policiesOf(objects);
+  const registry = [...policies.services, ...model.platformServices];
   const ports = probePorts(model, policies, extraPorts);
   const results: ProbeResult[] = [];
   for (const [from, to] of pairsInScope(model)) {
-    const evaluate = pairEvaluator(policies, model, from, to);
+    const evaluate = pairEvaluator(policies, registry, model, from, to);
     for (const port of ports) for (const protocol of PROTOCOLS) results.push(evaluate(port, protocol));
   }
   return results;

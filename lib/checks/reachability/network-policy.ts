@@ -22,7 +22,7 @@
  * the EKS VPC CNI does) and lets an ipBlock that covers them match them: this can only add
  * allowed connections, so a too-wide ipBlock shows up as an extra edge instead of hiding.
  */
-import { Cidr, cidrContains, cidrStrictlyInside, parseCidr } from './cidr';
+import { Cidr, cidrContains, cidrStrictlyInside, parseCidr } from '../../model/cidr';
 import {
   integerAt, optionalArrayAt, optionalStringsAt, recordAt, ManifestInputError, stringAt,
 } from '../../manifest/fields';

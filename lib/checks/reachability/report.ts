@@ -1,4 +1,5 @@
 /** Human-readable reports of a reachability proof: one table row per connection, reasons in words. */
+import { EdgeProof } from './edge';
 import { DirectionVerdict } from './network-policy';
 import { ProbeResult } from './matrix';
 import { Connection, connectionKey } from './types';
@@ -12,7 +13,9 @@ function directionText(label: string, verdict: DirectionVerdict | undefined): st
 export function describeAllowance(result: ProbeResult): string {
   const authz = result.authorization;
   const authzText = !authz ? '' : authz.applies ? authz.reason : `n/a (${authz.reason})`;
-  return `${directionText('egress', result.network.egress)}; ${directionText('ingress', result.network.ingress)}; authz: ${authzText}`;
+  const proxy = result.proxy;
+  const proxyText = !proxy ? '' : proxy.applies ? `; proxy: ${proxy.reason}` : '';
+  return `${directionText('egress', result.network.egress)}; ${directionText('ingress', result.network.ingress)}${proxyText}; authz: ${authzText}`;
 }
 
 /** What denied a connection. */
@@ -22,6 +25,7 @@ export function describeDenial(result: ProbeResult): string {
   const reasons: string[] = [];
   if (egress && !egress.allowed) reasons.push(`egress of ${from}: no rule of ${egress.selectedBy.join(', ')} admits it`);
   if (ingress && !ingress.allowed) reasons.push(`ingress of ${to}: no rule of ${ingress.selectedBy.join(', ')} admits it`);
+  if (result.proxy && !result.proxy.allowed) reasons.push(`proxy of ${from}: ${result.proxy.reason}`);
   if (result.authorization && !result.authorization.allowed) reasons.push(`authz: ${result.authorization.reason}`);
   return reasons.join('; ');
 }
@@ -52,4 +56,14 @@ export function diffLines(label: 'missing' | 'extra', connections: readonly Conn
       : result.allowed ? `allowed by ${describeAllowance(result)}` : `denied by ${describeDenial(result)}`;
     return `  ${label}: ${connectionKey(c)} (${why})`;
   });
+}
+
+/** Table rows of the edge proof: each request, what became of it, and what was promised. */
+export function edgeTable(edge: EdgeProof): string[] {
+  const rows = edge.results.map((r, i) => [
+    r.request.label, `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}`,
+    r.outcome.toUpperCase(), edge.expected[i].outcome === r.outcome ? 'as promised' : `PROMISED ${edge.expected[i].outcome.toUpperCase()}`,
+    r.reason,
+  ]);
+  return formatTable(['REQUEST', 'SENT', 'OUTCOME', 'PROMISE', 'WHY'], rows);
 }

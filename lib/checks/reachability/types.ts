@@ -1,5 +1,5 @@
 /** The vocabulary shared by the model, the evaluators and the proof. */
-import { compareText } from '../../model/compare-text';
+import { compareText } from '../../model/text';
 
 export type Protocol = 'TCP' | 'UDP';
 
@@ -28,8 +28,32 @@ export interface Endpoint {
    * and enforces AuthorizationPolicies on the TCP traffic it receives.
    */
   readonly sidecar: boolean;
-  /** IPv4 address: what `ipBlock` peers and Istio `ipBlocks` match. */
+  /** IPv4 or IPv6 address: what `ipBlock` peers and Istio `ipBlocks` match. */
   readonly ip?: string;
+  /** DNS names that resolve to this address (external endpoints): what ServiceEntry hosts match. */
+  readonly hostnames?: readonly string[];
+  /**
+   * An Istio ingress gateway: its Envoy sends only what its Gateways and VirtualServices route, so
+   * no Sidecar scope applies to its outbound traffic.
+   */
+  readonly gateway?: boolean;
+}
+
+/**
+ * A name in the mesh's service registry that a proxy may import: a Kubernetes Service or a
+ * ServiceEntry, with the endpoints and ports behind it.
+ */
+export interface MeshService {
+  /** `<name>.<namespace>.svc.cluster.local`, or a ServiceEntry host. */
+  readonly host: string;
+  /** The namespace of the Service or ServiceEntry (what a Sidecar's `<namespace>/<host>` names). */
+  readonly namespace: string;
+  /** `exportTo`: `*` (everywhere), `.` (its own namespace) or namespace names. */
+  readonly exportTo: readonly string[];
+  /** Where it is defined, for reports: `Service/kube-dns`, `ServiceEntry/payments-db-egress-dev`. */
+  readonly source: string;
+  /** Whether a connection to `to` on `port`/`protocol` reaches it through this name. */
+  reaches(to: Endpoint, port: number, protocol: Protocol): boolean;
 }
 
 /** An allowed (or expected) connection: `from` may open `protocol` connections to `to`:`port`. */
@@ -54,7 +78,15 @@ export interface InfrastructureIds {
   readonly prometheus: string;
   readonly unrelatedPod: string;
   readonly otherNamespacePod: string;
+  /** A public internet address; the hosts of public dependencies resolve to it. */
   readonly internet: string;
+  /** The EC2 instance metadata service, IPv4 and IPv6. */
+  readonly metadata: string;
+  readonly metadataV6: string;
+  /** A private address that no dependency declares. */
+  readonly privateUndeclared: string;
+  /** The endpoint each external dependency lives at, by dependency name. */
+  readonly dependencies: Readonly<Record<string, string>>;
 }
 
 /** The cluster around one environment: every endpoint a connection may start or end at. */
@@ -64,6 +96,8 @@ export interface ClusterModel {
   readonly namespaces: readonly NamespaceInfo[];
   readonly endpoints: readonly Endpoint[];
   readonly infrastructure: InfrastructureIds;
+  /** The cluster's own Services (kube-dns, istiod, the ingress gateway, Prometheus) that proxies may import. */
+  readonly platformServices: readonly MeshService[];
 }
 
 /** `a -> b 8080/TCP`: how connections are named in messages and compared. */
