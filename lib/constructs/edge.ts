@@ -9,21 +9,21 @@
  * - With `jwt`: a RequestAuthentication at each routed service; its ALLOW rule (policies.ts)
  *   requires both the gateway's identity and a token from the issuer.
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Certificate, CertificateSpecIssuerRef, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy,
 } from '../../imports/cert-manager-cert-manager.io';
-import {
-  GatewayV1Beta1, GatewayV1Beta1SpecServers, GatewayV1Beta1SpecServersTlsMode, GatewayV1Beta1SpecServersTlsMinProtocolVersion,
-  VirtualServiceV1Beta1,
+import type {
+  GatewayV1Beta1Spec, GatewayV1Beta1SpecServers, GatewayV1Beta1SpecServersTlsMode, GatewayV1Beta1SpecServersTlsMinProtocolVersion,
+  VirtualServiceV1Beta1Spec,
 } from '../../imports/istio-networking.istio.io';
-import { RequestAuthenticationV1Beta1 } from '../../imports/istio-security.istio.io';
+import type { RequestAuthenticationV1Beta1Spec } from '../../imports/istio-security.istio.io';
 import { INGRESS_GATEWAY } from '../model/cluster';
 import { EnvironmentConfig } from '../model/environment';
 import { commonLabels } from '../model/labels';
 import { Naming } from '../model/naming';
 import { REQUEST_TIMEOUT_SECONDS, SERVICE_PORT, SystemDeclaration } from '../model/system';
+import { IstioObject } from './istio-object';
 import { routedServiceRequestAuthentication } from './policies';
 
 /** Props of `Edge`. */
@@ -42,12 +42,12 @@ export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
 const CERTIFICATE_LIFETIME = { duration: '2160h', renewBefore: '720h' };
 
 export class Edge extends Construct {
-  public readonly gateway: GatewayV1Beta1;
-  public readonly virtualService: VirtualServiceV1Beta1;
+  public readonly gateway: IstioObject<GatewayV1Beta1Spec>;
+  public readonly virtualService: IstioObject<VirtualServiceV1Beta1Spec>;
   /** The certificate cert-manager issues, when the environment's TLS comes from a ClusterIssuer. */
   public readonly certificate?: Certificate;
   /** One per routed service, when the environment authenticates end users. */
-  public readonly requestAuthentications: readonly ApiObject[];
+  public readonly requestAuthentications: readonly IstioObject<RequestAuthenticationV1Beta1Spec>[];
   /** The hosts served: the environment's `gatewayHost`, or `*`. */
   public readonly hosts: readonly string[];
   /** The `kubernetes.io/tls` Secret in istio-system the gateway serves, when TLS is on. */
@@ -88,19 +88,22 @@ export class Edge extends Construct {
           port: { number: INGRESS_GATEWAY.https.port, name: 'https', protocol: 'HTTPS' },
           hosts: [...this.hosts],
           tls: {
-            mode: GatewayV1Beta1SpecServersTlsMode.SIMPLE,
+            mode: 'SIMPLE' as GatewayV1Beta1SpecServersTlsMode.SIMPLE,
             credentialName: this.credentialName,
-            minProtocolVersion: GatewayV1Beta1SpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_2,
+            minProtocolVersion: 'TLSV1_2' as GatewayV1Beta1SpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_2,
           },
         },
         { port: { number: INGRESS_GATEWAY.http.port, name: 'http', protocol: 'HTTP' }, hosts: [...this.hosts], tls: { httpsRedirect: true } },
       ];
-    this.gateway = new GatewayV1Beta1(this, 'gateway', {
+    const target = env.target;
+    this.gateway = new IstioObject<GatewayV1Beta1Spec>(this, 'gateway', {
+      target, group: 'networking.istio.io', kind: 'Gateway',
       metadata: meta(gatewayName),
       spec: { selector: { ...INGRESS_GATEWAY.selector }, servers },
     });
 
-    this.virtualService = new VirtualServiceV1Beta1(this, 'routes', {
+    this.virtualService = new IstioObject<VirtualServiceV1Beta1Spec>(this, 'routes', {
+      target, group: 'networking.istio.io', kind: 'VirtualService',
       metadata: meta(naming.virtualService(system.name)),
       spec: {
         hosts: [...this.hosts],
@@ -118,11 +121,8 @@ export class Edge extends Construct {
 
     const jwt = env.jwt;
     const routed = [...new Set(system.ingress.map((r) => r.service))];
-    // A plain ApiObject: the CRD accepts `jwksUri` and `jwks_uri`, and the generated class can only
-    // write the second, while Istio's documentation (and anyone reading the YAML) uses the first.
-    this.requestAuthentications = jwt === undefined ? [] : routed.map((service) => new ApiObject(this, `jwt-${service}`, {
-      apiVersion: RequestAuthenticationV1Beta1.GVK.apiVersion,
-      kind: RequestAuthenticationV1Beta1.GVK.kind,
+    this.requestAuthentications = jwt === undefined ? [] : routed.map((service) => new IstioObject(this, `jwt-${service}`, {
+      target, group: 'security.istio.io', kind: 'RequestAuthentication',
       metadata: meta(naming.requestAuthentication(service)),
       spec: routedServiceRequestAuthentication(naming, service, jwt),
     }));

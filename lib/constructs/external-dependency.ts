@@ -4,7 +4,8 @@
  * open its address blocks and port (`policies.ts`).
  */
 import { Construct } from 'constructs';
-import { ServiceEntryV1Beta1 } from '../../imports/istio-networking.istio.io';
+import { ServiceEntryV1Beta1Spec } from '../../imports/istio-networking.istio.io';
+import { IstioObject } from './istio-object';
 import { EnvironmentConfig } from '../model/environment';
 import { commonLabels } from '../model/labels';
 import { Naming } from '../model/naming';
@@ -22,7 +23,7 @@ export interface ExternalDependencyProps {
 }
 
 export class ExternalDependency extends Construct {
-  public readonly serviceEntry: ServiceEntryV1Beta1;
+  public readonly serviceEntry: IstioObject<ServiceEntryV1Beta1Spec>;
   /** The host the callers use (and the ServiceEntry declares). */
   public readonly host: string;
 
@@ -33,7 +34,8 @@ export class ExternalDependency extends Construct {
     const address = environment.dependencies[dependency.name];
     if (address === undefined) throw new Error(`environment "${environment.suffix}" has no address for dependency "${dependency.name}"`);
     this.host = address.host;
-    this.serviceEntry = new ServiceEntryV1Beta1(this, 'service-entry', {
+    this.serviceEntry = new IstioObject(this, 'service-entry', {
+      target: environment.target, group: 'networking.istio.io', kind: 'ServiceEntry',
       metadata: { name: naming.serviceEntry(dependency.name), namespace: naming.namespace, labels: commonLabels(system.name) },
       spec: dependencyServiceEntry(dependency, address.host),
     });

@@ -5,12 +5,14 @@
  * policies is isolated, not open.
  */
 import { Construct } from 'constructs';
-import { SidecarV1Beta1 } from '../../imports/istio-networking.istio.io';
-import {
-  AuthorizationPolicyV1Beta1, PeerAuthenticationV1Beta1, PeerAuthenticationV1Beta1SpecMtlsMode,
+import type { SidecarV1Beta1Spec } from '../../imports/istio-networking.istio.io';
+import type {
+  AuthorizationPolicyV1Beta1Spec, PeerAuthenticationV1Beta1Spec, PeerAuthenticationV1Beta1SpecMtlsMode,
 } from '../../imports/istio-security.istio.io';
 import { commonLabels } from '../model/labels';
 import { Naming } from '../model/naming';
+import { Target } from '../model/targets';
+import { IstioObject } from './istio-object';
 import * as k8s from './k8s';
 import { allowNothingAuthorizationPolicy, defaultDenyNetworkPolicy, defaultSidecar } from './policies';
 
@@ -20,6 +22,8 @@ export interface NamespaceBaselineProps {
   readonly naming: Naming;
   /** Value of `app.kubernetes.io/part-of` on every object. */
   readonly partOf: string;
+  /** The platform: it decides the Istio apiVersions. */
+  readonly target: Target;
 }
 
 export class NamespaceBaseline extends Construct {
@@ -27,11 +31,11 @@ export class NamespaceBaseline extends Construct {
   /** Isolates every pod of the namespace in both directions. */
   public readonly defaultDeny: k8s.KubeNetworkPolicy;
   /** Mutual TLS required for every workload of the namespace. */
-  public readonly strictMtls: PeerAuthenticationV1Beta1;
+  public readonly strictMtls: IstioObject<PeerAuthenticationV1Beta1Spec>;
   /** An ALLOW policy without rules: every request is denied unless a service policy allows it. */
-  public readonly allowNothing: AuthorizationPolicyV1Beta1;
-  /** Proxy scope of any workload without its own Sidecar: istio-system only. */
-  public readonly defaultSidecar: SidecarV1Beta1;
+  public readonly allowNothing: IstioObject<AuthorizationPolicyV1Beta1Spec>;
+  /** Proxy scope of any workload without its own Sidecar: the platform's hosts only. */
+  public readonly defaultSidecar: IstioObject<SidecarV1Beta1Spec>;
 
   constructor(scope: Construct, id: string, props: NamespaceBaselineProps) {
     super(scope, id);
@@ -49,14 +53,18 @@ export class NamespaceBaseline extends Construct {
     this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'default-deny', {
       metadata: meta(naming.namespaceWide('default-deny')), spec: defaultDenyNetworkPolicy(),
     });
-    this.strictMtls = new PeerAuthenticationV1Beta1(this, 'strict-mtls', {
+    const { target } = props;
+    this.strictMtls = new IstioObject(this, 'strict-mtls', {
+      target, group: 'security.istio.io', kind: 'PeerAuthentication',
       metadata: meta(naming.namespaceWide('strict-mtls')),
-      spec: { mtls: { mode: PeerAuthenticationV1Beta1SpecMtlsMode.STRICT } },
+      spec: { mtls: { mode: 'STRICT' as PeerAuthenticationV1Beta1SpecMtlsMode.STRICT } },
     });
-    this.allowNothing = new AuthorizationPolicyV1Beta1(this, 'allow-nothing', {
+    this.allowNothing = new IstioObject(this, 'allow-nothing', {
+      target, group: 'security.istio.io', kind: 'AuthorizationPolicy',
       metadata: meta(naming.namespaceWide('allow-nothing')), spec: allowNothingAuthorizationPolicy(),
     });
-    this.defaultSidecar = new SidecarV1Beta1(this, 'default-sidecar', {
+    this.defaultSidecar = new IstioObject(this, 'default-sidecar', {
+      target, group: 'networking.istio.io', kind: 'Sidecar',
       metadata: meta(naming.namespaceWide('default-sidecar')), spec: defaultSidecar(),
     });
   }

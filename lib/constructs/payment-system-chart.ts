@@ -38,7 +38,7 @@ export class PaymentSystemChart extends Chart {
     const problems = checkSystemDeclaration(system);
     if (problems.length > 0) throw new ConfigError(problems.map((p) => `system declaration: ${p}`));
 
-    this.baseline = new NamespaceBaseline(this, 'baseline', { naming: new Naming(environment.suffix), partOf: system.name });
+    this.baseline = new NamespaceBaseline(this, 'baseline', { naming: new Naming(environment.suffix), partOf: system.name, target: environment.target });
     this.services = new Map(system.services.map((service) =>
       [service.name, new Microservice(this, service.name, { service, system, environment })]));
     this.dependencies = new Map(system.dependencies.map((dependency) =>

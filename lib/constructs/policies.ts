@@ -5,11 +5,11 @@
  * wrap what these return.
  */
 import * as k8s from './k8s';
-import {
+import type {
   AuthorizationPolicyV1Beta1Spec, AuthorizationPolicyV1Beta1SpecAction, AuthorizationPolicyV1Beta1SpecRules,
   RequestAuthenticationV1Beta1Spec,
 } from '../../imports/istio-security.istio.io';
-import {
+import type {
   ServiceEntryV1Beta1Spec, ServiceEntryV1Beta1SpecLocation, ServiceEntryV1Beta1SpecResolution,
   SidecarV1Beta1Spec, SidecarV1Beta1SpecOutboundTrafficPolicyMode,
 } from '../../imports/istio-networking.istio.io';
@@ -23,6 +23,9 @@ import { Naming } from '../model/naming';
 import {
   callersOf, calleesOf, dependenciesOf, DependencyDeclaration, ingressRoutesTo, SERVICE_PORT, ServiceDeclaration, SystemDeclaration,
 } from '../model/system';
+
+/** Typed from the generated enum without loading the generated module at run time (it is 1 MB of code). */
+const REGISTRY_ONLY = 'REGISTRY_ONLY' as SidecarV1Beta1SpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY;
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 const inNamespace = (namespace: string): k8s.LabelSelector => ({ matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } });
@@ -122,7 +125,7 @@ export function serviceAuthorizationPolicy(
   if (rules.length === 0) return undefined;
   return {
     selector: { matchLabels: selectorLabels(naming, service) },
-    action: AuthorizationPolicyV1Beta1SpecAction.ALLOW,
+    action: 'ALLOW' as AuthorizationPolicyV1Beta1SpecAction.ALLOW,
     rules,
   };
 }
@@ -157,7 +160,7 @@ export function serviceSidecar(
         ...PLATFORM_HOSTS,
       ],
     }],
-    outboundTrafficPolicy: { mode: SidecarV1Beta1SpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
+    outboundTrafficPolicy: { mode: REGISTRY_ONLY },
   };
 }
 
@@ -165,7 +168,7 @@ export function serviceSidecar(
 export function defaultSidecar(): SidecarV1Beta1Spec {
   return {
     egress: [{ hosts: [...PLATFORM_HOSTS] }],
-    outboundTrafficPolicy: { mode: SidecarV1Beta1SpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
+    outboundTrafficPolicy: { mode: REGISTRY_ONLY },
   };
 }
 
@@ -195,8 +198,8 @@ const PORT_NAME_PREFIX: Readonly<Record<DependencyDeclaration['protocol'], strin
 export function dependencyServiceEntry(dependency: DependencyDeclaration, host: string): ServiceEntryV1Beta1Spec {
   return {
     hosts: [host],
-    location: ServiceEntryV1Beta1SpecLocation.MESH_UNDERSCORE_EXTERNAL,
-    resolution: ServiceEntryV1Beta1SpecResolution.DNS,
+    location: 'MESH_EXTERNAL' as ServiceEntryV1Beta1SpecLocation.MESH_UNDERSCORE_EXTERNAL,
+    resolution: 'DNS' as ServiceEntryV1Beta1SpecResolution.DNS,
     exportTo: ['.'],
     ports: [{ number: dependency.port, name: `${PORT_NAME_PREFIX[dependency.protocol]}-${dependency.name}`, protocol: dependency.protocol }],
   };

@@ -5,10 +5,11 @@
  * pure functions in `policies.ts`, derived from the system's calls.
  */
 import { Construct } from 'constructs';
-import {
-  DestinationRuleV1Beta1, DestinationRuleV1Beta1SpecTrafficPolicyTlsMode, SidecarV1Beta1,
+import type {
+  DestinationRuleV1Beta1Spec, DestinationRuleV1Beta1SpecTrafficPolicyTlsMode, SidecarV1Beta1Spec,
 } from '../../imports/istio-networking.istio.io';
-import { AuthorizationPolicyV1Beta1 } from '../../imports/istio-security.istio.io';
+import type { AuthorizationPolicyV1Beta1Spec } from '../../imports/istio-security.istio.io';
+import { IstioObject } from './istio-object';
 import * as k8s from './k8s';
 import { serviceAuthorizationPolicy, serviceNetworkPolicy, serviceSidecar } from './policies';
 import { namingOf, ServiceScope, serviceMetadata } from './service-scope';
@@ -20,9 +21,9 @@ export type ServiceTrafficPolicyProps = ServiceScope;
 export class ServiceTrafficPolicy extends Construct {
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** Undefined when nothing may call the service: the namespace's allow-nothing policy alone applies. */
-  public readonly authorizationPolicy?: AuthorizationPolicyV1Beta1;
-  public readonly sidecar: SidecarV1Beta1;
-  public readonly destinationRule: DestinationRuleV1Beta1;
+  public readonly authorizationPolicy?: IstioObject<AuthorizationPolicyV1Beta1Spec>;
+  public readonly sidecar: IstioObject<SidecarV1Beta1Spec>;
+  public readonly destinationRule: IstioObject<DestinationRuleV1Beta1Spec>;
 
   constructor(scope: Construct, id: string, props: ServiceTrafficPolicyProps) {
     super(scope, id);
@@ -37,21 +38,24 @@ export class ServiceTrafficPolicy extends Construct {
 
     const authorization = serviceAuthorizationPolicy(system, naming, name, env);
     if (authorization) {
-      this.authorizationPolicy = new AuthorizationPolicyV1Beta1(this, 'authorization', {
+      this.authorizationPolicy = new IstioObject(this, 'authorization', {
+        target: env.target, group: 'security.istio.io', kind: 'AuthorizationPolicy',
         metadata: serviceMetadata(props, naming.authorizationPolicy(name)), spec: authorization,
       });
     }
 
-    this.sidecar = new SidecarV1Beta1(this, 'sidecar', {
+    this.sidecar = new IstioObject(this, 'sidecar', {
+      target: env.target, group: 'networking.istio.io', kind: 'Sidecar',
       metadata: serviceMetadata(props, naming.sidecar(name)), spec: serviceSidecar(system, naming, name, env),
     });
 
-    this.destinationRule = new DestinationRuleV1Beta1(this, 'destination-rule', {
+    this.destinationRule = new IstioObject<DestinationRuleV1Beta1Spec>(this, 'destination-rule', {
+      target: env.target, group: 'networking.istio.io', kind: 'DestinationRule',
       metadata: serviceMetadata(props, naming.destinationRule(name)),
       spec: {
         host: naming.serviceHost(name),
         trafficPolicy: {
-          tls: { mode: DestinationRuleV1Beta1SpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL },
+          tls: { mode: 'ISTIO_MUTUAL' as DestinationRuleV1Beta1SpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL },
           connectionPool: {
             tcp: { maxConnections: 100 },
             http: { http1MaxPendingRequests: 50, http2MaxRequests: 100, maxRequestsPerConnection: 2 },

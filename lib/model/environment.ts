@@ -20,6 +20,7 @@ import { isImmutableImageReference, parseImageReference } from './image-referenc
 import { Naming } from './naming';
 import { compareQuantities, isQuantity } from './quantity';
 import { SystemDeclaration } from './system';
+import { checkTargetCompatibility, SPECIFICATION_TARGET, SUPPORTED_TARGETS } from './targets';
 import { constantCase } from './text';
 
 // ---------------------------------------------------------------------------------------------
@@ -160,6 +161,16 @@ function environmentEntries(system?: SystemDeclaration) {
         v.minLength(1, 'at least one audience, so a token issued for another API is refused')),
     }), v.description('End-user authentication at the routed services: a RequestAuthentication for this issuer, JWKS and audiences, and ALLOW rules that require both the gateway\'s identity and a token from this issuer.'))),
     allowPlainHttp: v.optional(v.pipe(boolean(), v.description('Whether the gateway may serve plain HTTP without TLS and end-user authentication (the specification\'s original edge): dev and PR environments only. Otherwise `gatewayHost`, `tls` and `jwt` are required.')), false),
+    target: v.optional(v.pipe(
+      object({
+        kubernetes: string(`a Kubernetes minor version such as ${SPECIFICATION_TARGET.kubernetes}`, (k) => /^1\.\d+$/.test(k)),
+        istio: string(`an Istio minor version such as ${SPECIFICATION_TARGET.istio}`, (i) => /^1\.\d+$/.test(i)),
+      }),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (dataset.typed) for (const problem of checkTargetCompatibility(dataset.value)) addIssue({ message: problem });
+      }),
+      v.description(`The platform the environment runs on: a Kubernetes and an Istio minor version. It decides the Istio apiVersions emitted and the schemas every object is validated against. Supported: ${SUPPORTED_TARGETS.map((t) => `\`{ kubernetes: '${t.kubernetes}', istio: '${t.istio}' }\``).join(', ')}.`),
+    ), { ...SPECIFICATION_TARGET }),
     clusterServer: v.optional(v.pipe(string('an Argo CD destination server, an https:// URL such as https://kubernetes.default.svc', isHttpsUrl),
       v.description('The cluster the environment deploys to (the Argo CD Application\'s destination). Environments on one cluster share its ingress gateway, so their `gatewayHost`s must differ.')), IN_CLUSTER_SERVER),
     dependencies: v.pipe(dependenciesSchema(system),

@@ -92,3 +92,21 @@ export function describeTarget(target: Target): string {
   const istio = istioRelease(target.istio);
   return `Kubernetes ${target.kubernetes}, Istio ${istio?.version ?? target.istio}, cert-manager ${CERT_MANAGER_VERSION}, external-secrets ${EXTERNAL_SECRETS_VERSION}`;
 }
+
+/** The Istio API groups the manifests use. */
+export type IstioGroup = 'networking.istio.io' | 'security.istio.io';
+
+/**
+ * The apiVersion to emit for an Istio kind on `target`: `v1` from Istio 1.22 on (where every
+ * networking and security kind we emit is served as v1 and v1beta1 is deprecated), `v1beta1`
+ * before (1.19 serves networking v1alpha3/v1beta1 and security v1beta1).
+ */
+export function istioApiVersion(target: Target, group: IstioGroup): string {
+  const [, minor] = target.istio.split('.').map(Number);
+  return `${group}/${minor >= 22 ? 'v1' : 'v1beta1'}`;
+}
+
+/** Short form for messages and file names: `k8s-1.28+istio-1.19`. */
+export function targetName(target: Target): string {
+  return `Kubernetes ${target.kubernetes} with Istio ${target.istio}`;
+}

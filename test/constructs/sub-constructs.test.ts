@@ -98,7 +98,7 @@ describe('Microservice', () => {
 
 describe('NamespaceBaseline', () => {
   test('the namespace with injection, default-deny, STRICT mTLS, allow-nothing and a default Sidecar', () => {
-    const { made, objects } = build((c) => new NamespaceBaseline(c, 'baseline', { naming, partOf: 'payment-system' }));
+    const { made, objects } = build((c) => new NamespaceBaseline(c, 'baseline', { naming, partOf: 'payment-system', target: environment.target }));
     expect(refs(objects)).toEqual([
       'Namespace/microservices-qa', 'NetworkPolicy/default-deny-qa', 'PeerAuthentication/strict-mtls-qa',
       'AuthorizationPolicy/allow-nothing-qa', 'Sidecar/default-sidecar-qa',
