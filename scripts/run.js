@@ -19,7 +19,8 @@
  *   node/<version>/ Node's own compile cache on Node >= 22.15, a folder per Node version
  * Bound: at most 1000 entries per folder (after a run that wrote one, the oldest by mtime go
  * first, never one this run used) and the 3 most recently written Node-version folders of v8/
- * and of node/. See docs/development.md.
+ * and of node/. PAYMENT_MESH_CACHE_DEBUG=1 lists the entries a run found damaged (for Node's
+ * compile cache: NODE_DEBUG_NATIVE=COMPILE_CACHE). See docs/development.md.
  *
  * Why not ts-node: it type-checks the ~23k generated lines in imports/ on every run (seconds);
  * tsx (esbuild, no cache) takes about 2.5x as long as this runner. Type errors are caught by
@@ -52,6 +53,7 @@ if (!fs.existsSync(entryPath)) {
 
 const tsStore = new EntryStore(path.join(CACHE_DIR, 'ts'));
 const transpiler = new Transpiler(tsStore);
+const stores = [tsStore];
 /** What to trim after a run that wrote a cache entry. */
 let prune;
 if (typeof Module.registerHooks === 'function') {
@@ -63,22 +65,27 @@ if (typeof Module.registerHooks === 'function') {
   prune = () => {
     if (!tsStore.wrote) return;
     for (const folder of hooks.compileCacheFolders(compileCacheDir)) pruneFolder(folder, MAX_ENTRIES);
-    pruneVersions(compileCacheDir, undefined, KEEP_VERSIONS);
+    // Node names its folder <version>-<arch>-...; if that ever changes, only the marking is lost.
+    pruneVersions(compileCacheDir, (name) => name.startsWith(`${process.version}-${process.arch}-`), KEEP_VERSIONS);
   };
 } else {
   const node20 = require('./runner/node20');
   const v8Dir = path.join(CACHE_DIR, 'v8');
   const version = node20.RUNTIME.replace(/[^\w.-]+/g, '-');
   const v8Store = new EntryStore(path.join(v8Dir, version));
+  stores.push(v8Store);
   node20.install(v8Store, transpiler, require);
   prune = () => {
     if (!v8Store.wrote) return;
     v8Store.prune();
-    pruneVersions(v8Dir, version, KEEP_VERSIONS);
+    pruneVersions(v8Dir, (name) => name === version, KEEP_VERSIONS);
   };
 }
 // Registered after the Node 20 code cache's own exit handler, so it runs after those writes.
 process.once('exit', () => {
+  if (process.env.PAYMENT_MESH_CACHE_DEBUG) {
+    for (const store of stores) for (const line of store.rejected) process.stderr.write(`cache: rejected ${store.dir}/${line}\n`);
+  }
   if (tsStore.wrote) tsStore.prune();
   prune();
 });

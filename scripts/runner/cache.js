@@ -167,18 +167,17 @@ function pruneFolder(dir, max, keep = new Set()) {
 
 /**
  * Keeps the `max` most recently modified subfolders of `dir` (one per Node version), after
- * marking `current` (if given) as modified now.
+ * marking those `isCurrent` accepts as modified now.
  */
-function pruneVersions(dir, current, max) {
+function pruneVersions(dir, isCurrent, max) {
   try {
-    if (current !== undefined) {
-      const now = new Date();
-      fs.utimesSync(path.join(dir, current), now, now);
-    }
-    const versions = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())
-      .map((d) => ({ name: d.name, mtime: fs.statSync(path.join(dir, d.name)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const old of versions.slice(max)) fs.rmSync(path.join(dir, old.name), { recursive: true, force: true });
+    const now = new Date();
+    const versions = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => {
+      const folder = path.join(dir, d.name);
+      if (isCurrent(d.name)) fs.utimesSync(folder, now, now);
+      return { folder, mtime: fs.statSync(folder).mtimeMs };
+    }).sort((a, b) => b.mtime - a.mtime);
+    for (const old of versions.slice(max)) fs.rmSync(old.folder, { recursive: true, force: true });
   } catch {
     // Best effort, like every cache write.
   }
