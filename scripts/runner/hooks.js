@@ -31,7 +31,7 @@ function install(compileCacheDir, transpiler, extensions) {
   Module.registerHooks({
     load(url, context, nextLoad) {
       if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
-      return { format: 'commonjs', source: transpiler.transpile(fileURLToPath(url)), shortCircuit: true };
+      return { format: 'commonjs', source: transpiler.transpile(fileURLToPath(url)).code, shortCircuit: true };
     },
   });
 }

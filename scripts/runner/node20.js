@@ -71,8 +71,8 @@ function install(store, transpiler, runnerRequire) {
   const pending = [];
   const isModuleScope = moduleScopeCheck();
 
-  const evaluate = (module, code, filename) => {
-    const key = hashOf(RUNTIME, filename, code);
+  /** Runs `code` as `module`; `key` names what the code was made from (its own SHA-256 for a .js file). */
+  const evaluate = (module, code, key, filename) => {
     const file = entryName(filename, '.v8');
     const cachedData = store.read(file, 'v8', key);
     const script = new vm.Script(`${WRAPPER_HEAD}${code}${WRAPPER_TAIL}`, { filename, cachedData, importModuleDynamically: dynamicImport });
@@ -86,15 +86,19 @@ function install(store, transpiler, runnerRequire) {
   };
 
   if (process.sourceMapsEnabled) {
-    extensions['.ts'] = (module, filename) => evaluateWithSourceMap(module, transpiler.transpile(filename), filename);
+    extensions['.ts'] = (module, filename) => evaluateWithSourceMap(module, transpiler.transpile(filename).code, filename);
     return;
   }
-  extensions['.ts'] = (module, filename) => evaluate(module, transpiler.transpile(filename), filename);
+  extensions['.ts'] = (module, filename) => {
+    const { code, key } = transpiler.transpile(filename);
+    // The transpiled code follows from the transpile key, so V8's entry is keyed by that.
+    evaluate(module, code, hashOf(RUNTIME, filename, 'ts', key), filename);
+  };
   extensions['.js'] = (module, filename) => {
     if (isModuleScope(filename)) return nodeJs(module, filename);
-    const code = fs.readFileSync(filename, 'utf8');
-    if (code.startsWith('#!')) return nodeJs(module, filename);
-    return evaluate(module, code, filename);
+    const bytes = fs.readFileSync(filename);
+    if (bytes[0] === 0x23 && bytes[1] === 0x21) return nodeJs(module, filename); // #!
+    return evaluate(module, bytes.toString('utf8'), hashOf(RUNTIME, filename, 'js', bytes), filename);
   };
   // After the run, so that the functions compiled lazily during it are in the cache too.
   process.once('exit', () => {

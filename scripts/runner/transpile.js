@@ -29,24 +29,26 @@ class Transpiler {
 
   /**
    * The JavaScript for the .ts file `filename`, with its source map inline when Node applies
-   * source maps (`--enable-source-maps`); the map is not even read otherwise.
+   * source maps (`--enable-source-maps`; the map is not even read otherwise), and the key of
+   * what it was made from (so that a cache of V8's code for it need not hash the code again).
+   * @returns {{ code: string, key: string }}
    */
   transpile(filename) {
-    const source = fs.readFileSync(filename, 'utf8');
+    const source = fs.readFileSync(filename);
     const key = hashOf(TOOL, filename, source);
     const name = entryName(filename, '');
     const maps = process.sourceMapsEnabled;
     const code = this.store.read(`${name}.js`, 'js', key);
-    if (code !== undefined && !maps) return code.toString('utf8');
+    if (code !== undefined && !maps) return { code: code.toString('utf8'), key };
     if (code !== undefined) {
       const map = this.store.read(`${name}.map`, 'map', key);
-      if (map !== undefined) return withInlineMap(code.toString('utf8'), map);
+      if (map !== undefined) return { code: withInlineMap(code.toString('utf8'), map), key };
     }
     swc ??= require('@swc/core');
-    const out = swc.transformSync(source, { ...SWC_OPTIONS, filename });
+    const out = swc.transformSync(source.toString('utf8'), { ...SWC_OPTIONS, filename });
     this.store.write(`${name}.js`, 'js', key, out.code);
     this.store.write(`${name}.map`, 'map', key, out.map);
-    return maps ? withInlineMap(out.code, out.map) : out.code;
+    return { code: maps ? withInlineMap(out.code, out.map) : out.code, key };
   }
 }
 
