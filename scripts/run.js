@@ -90,7 +90,6 @@ process.once('exit', () => {
   prune();
 });
 
-// Transpiled files carry their source maps only under `--enable-source-maps` (Node applies them
-// to stack traces then; reading and parsing every map would cost ~30 ms otherwise).
+// The entry sees its own path and arguments where a script run by `node` would.
 process.argv = [process.argv[0], entryPath, ...args];
 require(entryPath);
