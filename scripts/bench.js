@@ -4,7 +4,11 @@
  * how synth scales with environments and services. A benchmark, not a test: timings never fail
  * it; the exit status is 1 only when a measured command fails (2 on a usage error).
  *
- *   node scripts/bench.js [--runs N] [--quick] [--only ID,...] [--rss-probe]
+ *   node scripts/bench.js [--runs N] [--quick] [--only ID,...] [--rss-probe] [--node PATH ...]
+ *
+ * `--node PATH` (repeatable) runs every measured command under that Node binary (its folder goes
+ * first on PATH, so `node`, `npm run` and `npx` all use it) and reports per Node version, then a
+ * summary of the ratios of all of them. Without it, the `node` on PATH is measured.
  *
  * Every variant is a child process started from the project root right after a real edit of
  * lib/model/system.ts (a new comment line, so content-hash caches miss it), one unmeasured warm-up run
@@ -40,11 +44,11 @@ const SCALE_SIZES = [30, 100, 300];
 const GRAPH_SERVICES = 30;
 const DEFAULT_RUNS = 5;
 /** Targets from issue 6; reported, never enforced. */
-const TARGETS = { synthOverFloor: 2, tsNodeOverSynth: 10, linearity: 1.2, envs300Ms: 5000 };
+const TARGETS = { synthOverFloor: 2, tsNodeOverSynth: 10, linearity: 1.2, envs300Ms: 5000, npmTestMs: 15000 };
 
 class UsageError extends Error {}
 
-/** @returns {{ runs: number, quick: boolean, only: string[] | undefined, rssProbe: boolean, help: boolean }} */
+/** @returns {{ runs: number, quick: boolean, only: string[] | undefined, rssProbe: boolean, nodes: string[], help: boolean }} */
 function parseOptions(argv) {
   let values;
   try {
@@ -55,6 +59,7 @@ function parseOptions(argv) {
         quick: { type: 'boolean', default: false },
         only: { type: 'string' },
         'rss-probe': { type: 'boolean', default: false },
+        node: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -64,16 +69,22 @@ function parseOptions(argv) {
   const runs = values.runs === undefined ? (values.quick ? 1 : DEFAULT_RUNS) : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: "${values.runs}" is not a positive integer`);
   const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
-  return { runs, quick: values.quick, only, rssProbe: values['rss-probe'], help: values.help };
+  const nodes = values.node.map((node) => {
+    const binary = path.resolve(node);
+    if (!fs.existsSync(binary) || fs.statSync(binary).isDirectory()) throw new UsageError(`--node: "${node}" is not a Node binary`);
+    return binary;
+  });
+  return { runs, quick: values.quick, only, rssProbe: values['rss-probe'], nodes, help: values.help };
 }
 
 function usage(ids) {
   return [
-    'usage: node scripts/bench.js [--runs N] [--quick] [--only ID,...] [--rss-probe]',
+    'usage: node scripts/bench.js [--runs N] [--quick] [--only ID,...] [--rss-probe] [--node PATH ...]',
     `  --runs N     measured runs per variant after one warm-up run (default ${DEFAULT_RUNS}; 1 with --quick)`,
-    '  --quick      one measured run; typecheck, jest and the scaling probes also skip the warm-up run',
+    '  --quick      one measured run; typecheck, jest, npm test and the scaling probes also skip the warm-up run',
     `  --only IDS   only these variants: ${ids.join(', ')}`,
     '  --rss-probe  measure peak RSS with a Node preload instead of /usr/bin/time',
+    '  --node PATH  measure under this Node binary (repeatable: one report per Node, then a summary)',
   ].join('\n');
 }
 
@@ -134,6 +145,8 @@ function variants(tmp) {
     },
     { id: 'typecheck', label: 'npm run typecheck (tsc, cold)', argv: ['npm', 'run', 'typecheck'], cold: true },
     { id: 'jest', label: 'npx jest --no-cache (whole suite)', argv: ['npx', 'jest', '--no-cache'], cold: true },
+    // As on a fresh clone: no jest cache and an empty runner cache (a new folder for every run).
+    { id: 'npm-test', label: 'npm test (cold: jest --no-cache, empty runner cache)', argv: ['npm', 'test', '--', '--no-cache'], cold: true, freshCache: true },
   ];
 }
 
@@ -145,9 +158,13 @@ function rssMethod(forceProbe, tmp) {
   return check.status === 0 && fs.existsSync(out) && /\d+\s*$/.test(fs.readFileSync(out, 'utf8')) ? 'time' : 'probe';
 }
 
-/** Children always build every configured environment, and npm stays off the network. */
-function childEnvironment() {
+/**
+ * Children always build every configured environment, and npm stays off the network. With
+ * `nodeBinary`, its folder comes first on PATH, so `node`, `npm` and `npx` (`#!/usr/bin/env node`) run on it.
+ */
+function childEnvironment(nodeBinary) {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  if (nodeBinary) env.PATH = `${path.dirname(nodeBinary)}${path.delimiter}${env.PATH ?? ''}`;
   for (const name of Object.keys(env)) {
     if (name === 'ENVIRONMENT_SUFFIX' || name.endsWith('_IMAGE')) delete env[name];
   }
@@ -250,6 +267,7 @@ function runOnce(variant, ctx, runName) {
   fs.rmSync(rssFile, { force: true });
   let [command, ...args] = variant.argv;
   let env = ctx.env;
+  if (variant.freshCache) env = { ...env, PAYMENT_MESH_CACHE_DIR: fs.mkdtempSync(path.join(ctx.tmp, 'runner-cache-')) };
   if (ctx.rss === 'time') {
     args = ['-f', '%M', '-o', rssFile, command, ...args];
     command = '/usr/bin/time';
@@ -449,6 +467,8 @@ function ratioRows(outcomes) {
       value: () => perEnv('scale-300') / perEnv('scale-30'), format: times, target: `<= ${TARGETS.linearity}x`, met: (v) => v <= TARGETS.linearity },
     { name: '300 environments', definition: 'wall time of that process (with start-up and warm-up)', ids: ['scale-300'],
       value: () => wallMedian(byId.get('scale-300')), format: formatMs, target: `< ${TARGETS.envs300Ms / 1000} s`, met: (v) => v < TARGETS.envs300Ms },
+    { name: 'cold npm test', definition: 'npm test, no jest cache, empty runner cache', ids: ['npm-test'],
+      value: () => wallMedian(byId.get('npm-test')), format: formatMs, target: `< ${TARGETS.npmTestMs / 1000} s`, met: (v) => v < TARGETS.npmTestMs },
   ];
   return ratios.map((r) => {
     const missing = unavailable(r.ids);
@@ -461,8 +481,8 @@ function ratioRows(outcomes) {
 function report(outcomes, ctx) {
   const print = (text = '') => process.stdout.write(`${text}\n`);
   const cpus = os.cpus();
-  print(`bench: node ${process.version}, ${cpus.length} CPU(s) ${cpus[0]?.model ?? ''}, load average at start ${ctx.load.map((l) => l.toFixed(2)).join(' ')}`);
-  print(`runs: ${ctx.runs} measured after 1 warm-up${ctx.quick ? ' (none for typecheck, jest and scaling)' : ''}; `
+  print(`bench: node ${ctx.nodeVersion}, ${cpus.length} CPU(s) ${cpus[0]?.model ?? ''}, load average at start ${ctx.load.map((l) => l.toFixed(2)).join(' ')}`);
+  print(`runs: ${ctx.runs} measured after 1 warm-up${ctx.quick ? ' (none for typecheck, jest, npm test and scaling)' : ''}; `
     + `peak RSS: ${ctx.rss === 'time' ? '/usr/bin/time -f %M' : 'Node preload (rss-probe.js)'}, largest single process of the tree`);
   print();
   print(table(['command (wall time per run)', 'runs', 'median', 'min - max', 'peak RSS', ''], 'lrrrrl', commandRows(outcomes)));
@@ -501,15 +521,41 @@ async function main() {
   }
 
   const selected = all.filter((v) => !options.only || options.only.includes(v.id));
-  const ctx = {
-    tmp, runs: options.runs, quick: options.quick, rss: rssMethod(options.rssProbe, tmp), env: childEnvironment(),
-    tree: saveTree(), load: os.loadavg(),
-  };
+  const base = { tmp, runs: options.runs, quick: options.quick, rss: rssMethod(options.rssProbe, tmp), tree: saveTree() };
   process.on('SIGINT', () => {
     interrupted = true;
     current?.kill('SIGINT');
   });
 
+  const reports = [];
+  for (const nodeBinary of options.nodes.length > 0 ? options.nodes : [undefined]) {
+    const env = childEnvironment(nodeBinary);
+    const version = spawnSync('node', ['--version'], { env, encoding: 'utf8' });
+    if (version.status !== 0) {
+      process.stderr.write(`error: --node ${nodeBinary}: cannot run it (${version.error?.message ?? version.stderr.trim()})\n`);
+      return 2;
+    }
+    const ctx = { ...base, env, nodeVersion: version.stdout.trim(), load: os.loadavg() };
+    process.stderr.write(`node ${ctx.nodeVersion}${nodeBinary ? ` (${nodeBinary})` : ''}\n`);
+    const outcomes = await measureAll(selected, ctx);
+    if (interrupted) {
+      process.stderr.write(`bench: interrupted; dist/, outputs/ and lib/model/system.ts restored; logs in ${tmp}\n`);
+      return 130;
+    }
+    process.stderr.write('\n');
+    report(outcomes, ctx);
+    reports.push({ ctx, outcomes });
+    if (options.nodes.length > 1) process.stdout.write('\n');
+  }
+  if (reports.length > 1) printSummary(reports);
+  const failed = reports.flatMap(({ ctx, outcomes }) => outcomes.filter((o) => o.error).map((o) => ({ ctx, o })));
+  for (const { ctx, o } of failed) process.stderr.write(`error: node ${ctx.nodeVersion}: ${o.variant.id}: ${o.error}\n`);
+  if (failed.length === 0) fs.rmSync(tmp, { recursive: true, force: true });
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** Every selected variant under one Node: the start-up commands in rounds, then the rest in a row. */
+async function measureAll(selected, ctx) {
   const summary = (outcome) => (outcome.skipped ? `skipped: ${outcome.skipped}` : outcome.error ? `error: ${outcome.error}` : `median ${formatMs(wallMedian(outcome))}`);
   const byVariant = new Map();
   const inRounds = selected.filter((v) => !v.cold && !v.scaling);
@@ -534,17 +580,26 @@ async function main() {
     process.stderr.write(`  ${summary(outcome)}\n`);
     byVariant.set(variant, outcome);
   }
-  const outcomes = selected.filter((v) => byVariant.has(v)).map((v) => byVariant.get(v));
-  if (interrupted) {
-    process.stderr.write(`bench: interrupted; dist/, outputs/ and lib/model/system.ts restored; logs in ${tmp}\n`);
-    return 130;
-  }
-  process.stderr.write('\n');
-  report(outcomes, ctx);
-  const failed = outcomes.filter((o) => o.error);
-  for (const o of failed) process.stderr.write(`error: ${o.variant.id}: ${o.error}\n`);
-  if (failed.length === 0) fs.rmSync(tmp, { recursive: true, force: true });
-  return failed.length > 0 ? 1 : 0;
+  return selected.filter((v) => byVariant.has(v)).map((v) => byVariant.get(v));
+}
+
+/** One line per Node version: the main medians and the ratios with targets. */
+function printSummary(reports) {
+  const print = (text = '') => process.stdout.write(`${text}\n`);
+  const header = ['node', 'synth', 'floor npm', 'ts-node', 'synth/floor', 'ts-node/synth', 'linearity', 'cold npm test'];
+  const rows = reports.map(({ ctx, outcomes }) => {
+    const byId = new Map(outcomes.map((o) => [o.variant.id, o]));
+    const ms = (id) => formatMs(wallMedian(byId.get(id)));
+    const ratio = (name) => ratioRows(outcomes).find((r) => r[0] === name);
+    const cell = (name) => {
+      const [, , value, , verdict] = ratio(name);
+      return value ? `${value} ${verdict}` : '-';
+    };
+    return [ctx.nodeVersion, ms('synth'), ms('floor-npm'), ms('ts-node-default'), cell('synth vs floor'),
+      cell('ts-node (cdk8s default) vs synth'), cell('linearity'), cell('cold npm test')];
+  });
+  print('summary (medians; ts-node with the cdk8s template tsconfig)');
+  print(table(header, 'lrrrrrrr', rows));
 }
 
 main().then((code) => {

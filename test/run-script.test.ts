@@ -11,8 +11,9 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const run = (entry: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [RUN, entry, 'arg1'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+const run = (entry: string, env: Record<string, string> = {}) => spawnSync(process.execPath, [RUN, entry, 'arg1'], {
+  encoding: 'utf8', env: { PATH: process.env.PATH ?? '', PAYMENT_MESH_CACHE_DIR: path.join(dir, 'cache'), ...env },
+});
 
 test('an edited file is transpiled again; imports, arguments and require.resolve work', () => {
   const entry = path.join(dir, 'entry.ts');
@@ -36,4 +37,23 @@ test('with --enable-source-maps a stack trace points at the TypeScript line', ()
   expect(mapped.status).not.toBe(0);
   expect(mapped.stderr).toContain(`${entry}:2`);
   expect(run(entry).stderr).not.toContain(`${entry}:2:`);
+});
+
+test('a missing entry file is one line of error, no stack trace', () => {
+  const missing = run(path.join(dir, 'nope.ts'));
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toBe(`error: ${path.join(dir, 'nope.ts')}: no such file\n`);
+});
+
+test('the runner uses no private Node internals and sets no V8 flags', () => {
+  const runnerDir = path.join(path.dirname(RUN), 'runner');
+  const files = [RUN, ...fs.readdirSync(runnerDir).map((f) => path.join(runnerDir, f))];
+  // Built here, so that this file does not match the repository-wide check itself.
+  const internals = ['compile', 'resolveFilename', 'resolveLookupPaths', 'cache', 'extensions'].map((name) => `Module._${name}`);
+  const forbidden = [...internals, ['prototype', '_compile'].join('.'), ['setFlags', 'FromString'].join(''), '_compile(', '--interrupt'];
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const word of forbidden) expect({ file, found: text.includes(word) ? word : undefined }).toEqual({ file, found: undefined });
+  }
+  expect(files.length).toBeGreaterThanOrEqual(4);
 });
