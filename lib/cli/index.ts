@@ -10,6 +10,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   validate: async () => (await import('./validate')).VALIDATE,
   reachability: async () => (await import('./reachability')).REACHABILITY,
   'lint-k8s': async () => (await import('./lint-k8s')).LINT_K8S,
+  'upgrade-check': async () => (await import('./upgrade-check')).UPGRADE_CHECK,
 };
 
 /** Runs the command `argv` names (default `synth`) and returns its exit code. */

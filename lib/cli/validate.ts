@@ -10,7 +10,9 @@ import { formatProblem, validateManifests } from '../checks/validation';
 import { ManifestInputError } from '../manifest/fields';
 import { UserError } from '../model/errors';
 import { checkTargetCompatibility, describeTarget, SPECIFICATION_TARGET, Target } from '../model/targets';
+import { EnvironmentConfig } from '../model/environment';
 import { readManifestFile } from '../synth/input-files';
+import { loadEnvironments } from '../synth/select-environments';
 import { Command, UsageError } from './command';
 
 export const VALIDATE_USAGE = 'npm run validate -- [--kubernetes <minor>] [--istio <minor>] <file.k8s.yaml> [more files...]';
@@ -85,4 +87,15 @@ export function suffixOfManifestFile(path: string): string | undefined {
   return /^(.+)\.k8s\.ya?ml$/.exec(basename(path))?.[1];
 }
 
-export const VALIDATE: Command = validateCommand();
+/** A file named `<suffix>.k8s.yaml` after a configured environment is validated for that environment's target. */
+function configuredTarget(): (file: string) => Target {
+  let environments: readonly EnvironmentConfig[] | undefined;
+  return (file) => {
+    const suffix = suffixOfManifestFile(file);
+    if (suffix === undefined) return SPECIFICATION_TARGET;
+    environments ??= loadEnvironments();
+    return environments.find((e) => e.suffix === suffix)?.target ?? SPECIFICATION_TARGET;
+  };
+}
+
+export const VALIDATE: Command = validateCommand(configuredTarget());

@@ -89,5 +89,29 @@ export const ENVIRONMENTS: EnvironmentsFile = {
         'notification-provider': EMAIL_PROVIDER,
       },
     },
+      {
+      // The upgrade path: staging's configuration on the current platform (EKS 1.35, Istio 1.30),
+      // in its own cluster (Istio 1.30 needs Kubernetes 1.32 or later).
+      suffix: 'next',
+      target: { kubernetes: '1.35', istio: '1.30' },
+      clusterServer: 'https://4f8a2c1d9e7b6a5c3d2e1f0a9b8c7d6e.gr7.us-east-1.eks.amazonaws.com',
+      images: {
+        'payment-api': `${REGISTRY}/payment-api:1.2.0`,
+        'fraud-detector': `${REGISTRY}/fraud-detector:2.0.1`,
+        'notification-service': `${REGISTRY}/notification-service:1.0.3`,
+      },
+      featureFlags: { metrics: true, tracing: true },
+      gatewayHost: 'payments.next.example.com',
+      tls: { clusterIssuer: 'letsencrypt-prod' },
+      jwt: {
+        issuer: 'https://auth.staging.example.com/',
+        jwksUri: 'https://auth.staging.example.com/.well-known/jwks.json',
+        audiences: ['payments-api'],
+      },
+      dependencies: {
+        'payments-db': { host: 'payments-next.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.1.210.0/24', '10.1.211.0/24'] },
+        'notification-provider': EMAIL_PROVIDER,
+      },
+    },
   ],
 };

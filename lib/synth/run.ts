@@ -35,7 +35,7 @@ export interface SynthOptions {
 function environmentFiles(env: EnvironmentConfig, file: EnvironmentsFile, system: SystemDeclaration, manifestDir: string) {
   const objects = synthesizeEnvironment(env, system);
   const manifestPath = `${manifestDir}/${env.suffix}.k8s.yaml`;
-  const problems = validateManifests(objects).map((p) => formatProblem(p, manifestPath));
+  const problems = validateManifests(objects, env.target).map((p) => formatProblem(p, manifestPath));
   const proof = proveReachability(objects, system, env);
   const failures = [
     ['declared but denied', proof.missing],

@@ -16,6 +16,7 @@ import { ConfigError } from '../model/errors';
 import {
   AdHocDefaults, checkGitOpsConfig, EnvironmentConfig, EnvironmentsFile, imageVariable, resolveAdHocDefaults, resolveEnvironment, showValue,
 } from '../model/environment';
+import { targetName } from '../model/targets';
 import { constantCase } from '../model/text';
 import { ENVIRONMENTS } from '../model/environments';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
@@ -73,7 +74,7 @@ function configuredEnvironments(file: EnvironmentsFile, system: SystemDeclaratio
     if (seen.has(env.suffix)) problems.push(`environments: suffix "${env.suffix}" is declared twice`);
     seen.add(env.suffix);
   }
-  problems.push(...sharedGatewayProblems(environments));
+  problems.push(...sharedGatewayProblems(environments), ...sharedClusterTargetProblems(environments));
   return { environments, problems };
 }
 
@@ -92,6 +93,20 @@ function sharedGatewayProblems(environments: readonly EnvironmentConfig[]): stri
       problems.push(`environments: "${other.suffix}" and "${env.suffix}" both claim the gateway host ${host} on cluster ${env.clusterServer}; give each its own gatewayHost`);
     }
     claimed.set(key, other ?? env);
+  }
+  return problems;
+}
+
+/** One cluster runs one Kubernetes and one Istio version: environments on it must name the same target. */
+function sharedClusterTargetProblems(environments: readonly EnvironmentConfig[]): string[] {
+  const first = new Map<string, EnvironmentConfig>();
+  const problems: string[] = [];
+  for (const env of environments) {
+    const other = first.get(env.clusterServer);
+    if (!other) first.set(env.clusterServer, env);
+    else if (other.target.kubernetes !== env.target.kubernetes || other.target.istio !== env.target.istio) {
+      problems.push(`environments: "${other.suffix}" and "${env.suffix}" deploy to cluster ${env.clusterServer} but name different targets (${targetName(other.target)}, ${targetName(env.target)}); one cluster runs one version`);
+    }
   }
   return problems;
 }

@@ -297,7 +297,7 @@ describe('npm run reachability', () => {
   });
 
   it('exits 2 with one line for an unknown environment, a bad option, or an unreadable manifest', () => {
-    expect(run(['nope'])).toMatchObject({ status: 2, out: [], err: ['error: unknown environment "nope"; configured: dev, staging, prod; usage: npm run reachability [-- [<suffix>] [--all]]'] });
+    expect(run(['nope'])).toMatchObject({ status: 2, out: [], err: ['error: unknown environment "nope"; configured: dev, staging, prod, next; usage: npm run reachability [-- [<suffix>] [--all]]'] });
     expect(run(['--verbose'])).toMatchObject({ status: 2, err: ['error: unknown option "--verbose"; usage: npm run reachability [-- [<suffix>] [--all]]'] });
     const unreadable = withEdit<NetworkPolicySpec>('NetworkPolicy', naming.networkPolicy('payment-api'), (s) => { s.egress = [{ ports: [{ port: 0 }] }]; });
     expect(run(['dev'], () => unreadable)).toMatchObject({

@@ -99,7 +99,7 @@ describe('selectEnvironments (the synth command-line contract)', () => {
   test('no variables: every configured environment, complete', () => {
     const selection = selectEnvironments({});
     expect(selection.complete).toBe(true);
-    expect(selection.environments.map((e) => e.suffix)).toEqual(['dev', 'staging', 'prod']);
+    expect(selection.environments.map((e) => e.suffix)).toEqual(['dev', 'staging', 'prod', 'next']);
   });
 
   test('ENVIRONMENT_SUFFIX + images: one ad-hoc environment with defaults, not complete', () => {
@@ -260,6 +260,25 @@ describe('ad-hoc environments: four variables, dependency addresses from the con
     expect(problemsOf(() => selectEnvironments({ ...adHocVars, PAYMENTS_DB_HOST: '' }))).toEqual(['PAYMENTS_DB_HOST: set but empty; expected a value or the variable unset']);
     expect(problemsOf(() => selectEnvironments({ ENVIRONMENT_SUFFIX: 'prod', NOTIFICATION_PROVIDER_HOST: 'x.example.com' }))).toEqual([
       'NOTIFICATION_PROVIDER_HOST: only ad-hoc environments take dependency addresses from variables; "prod" is configured in lib/model/environments.ts',
+    ]);
+  });
+});
+
+describe('platform targets', () => {
+  test('the specification\'s target by default; a supported pair is accepted; an unsupported one is one line', () => {
+    expect(resolve({}).target).toEqual({ kubernetes: '1.28', istio: '1.19' });
+    expect(resolve({ target: { kubernetes: '1.35', istio: '1.30' } }).target).toEqual({ kubernetes: '1.35', istio: '1.30' });
+    expect(problemsOf(() => resolve({ target: { kubernetes: '1.35', istio: '1.19' } })))
+      .toEqual(['environment.target: Istio 1.19 does not support Kubernetes 1.35: it supports Kubernetes 1.25 to 1.28']);
+    expect(problemsOf(() => resolve({ target: { kubernetes: '1.31', istio: '1.30' } })))
+      .toEqual([expect.stringMatching(/^environment\.target: unsupported Kubernetes version "1\.31"; supported: 1\.28, 1\.35$/)]);
+  });
+
+  test('environments on one cluster must name one target', () => {
+    const env = (suffix: string, extra: Record<string, unknown>) => ({ suffix, images, dependencies: TEST_DEPENDENCIES, allowPlainHttp: true, gatewayHost: `${suffix}.example.com`, ...extra });
+    const file = { ...ENVIRONMENTS, environments: [env('a', {}), env('b', { target: { kubernetes: '1.35', istio: '1.30' } })] } as unknown as typeof ENVIRONMENTS;
+    expect(problemsOf(() => selectEnvironments({}, file))).toEqual([
+      'environments: "a" and "b" deploy to cluster https://kubernetes.default.svc but name different targets (Kubernetes 1.28 with Istio 1.19, Kubernetes 1.35 with Istio 1.30); one cluster runs one version',
     ]);
   });
 });

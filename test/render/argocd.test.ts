@@ -32,8 +32,9 @@ describe.each(configured.map((env) => [env.suffix, env] as const))('Application 
     expect(app.spec.source.directory.include).not.toMatch(/[*?[{]/);
   });
 
-  test('destination: the in-cluster API server and the environment\'s namespace', () => {
-    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: new Naming(suffix).namespace });
+  test('destination: the environment\'s cluster (in-cluster unless it names one) and its namespace', () => {
+    expect(app.spec.destination).toEqual({ server: env.clusterServer, namespace: new Naming(suffix).namespace });
+    expect(app.spec.destination.server).toMatch(/^https:\/\/\S+$/);
   });
 
   test('automated sync prunes and self-heals, never syncs an empty render, retries with backoff', () => {

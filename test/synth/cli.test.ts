@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ENVIRONMENTS } from '../../lib/model/environments';
 import { OUTPUT_FOLDERS } from '../../lib/model/output-layout';
 import { buildOutputFiles } from '../../lib/synth/run';
 
@@ -31,7 +32,7 @@ test('full synth writes every configured environment, identical to the committed
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const written = snapshotDir();
-  expect(Object.keys(written).sort()).toEqual(['dev', 'prod', 'staging'].flatMap((s) => [
+  expect(Object.keys(written).sort()).toEqual(ENVIRONMENTS.environments.map((e) => e.suffix).flatMap((s) => [
     `argocd/${s}.yaml`, `diagrams/${s}.md`, `dist/${s}.k8s.yaml`, `outputs/${s}.json`,
   ]).sort());
   for (const [file, content] of Object.entries(written)) {
@@ -43,7 +44,7 @@ test('full synth writes every configured environment, identical to the committed
 test('a second synth with nothing changed rewrites nothing and says so', () => {
   const run = synth({});
   expect(run.status).toBe(0);
-  expect(run.stdout).toBe('12 files were already up to date\n');
+  expect(run.stdout).toBe(`${4 * ENVIRONMENTS.environments.length} files were already up to date\n`);
 });
 
 test('bad input: non-zero exit, one line per problem naming the variable, no stack trace, nothing written', () => {

@@ -31,10 +31,7 @@ const secretInConfigMap: LintRule = {
     })),
 };
 
-/** Our clusters' Kubernetes minor version (EKS 1.28). */
-export const TARGET_KUBERNETES = '1.28';
-
-/** API versions Kubernetes 1.28 no longer serves for the kinds we (or common manifests) use, and their replacement. */
+/** API versions Kubernetes removed for the kinds we (or common manifests) use, when, and their replacement. */
 const REMOVED_APIS: readonly { apiVersion: string; kinds: readonly string[]; removedIn: string; use: string }[] = [
   { apiVersion: 'extensions/v1beta1', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet'], removedIn: '1.16', use: 'apps/v1' },
   { apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], removedIn: '1.16', use: 'networking.k8s.io/v1' },
@@ -47,17 +44,29 @@ const REMOVED_APIS: readonly { apiVersion: string; kinds: readonly string[]; rem
   { apiVersion: 'batch/v1beta1', kinds: ['CronJob'], removedIn: '1.25', use: 'batch/v1' },
   { apiVersion: 'autoscaling/v2beta1', kinds: ['HorizontalPodAutoscaler'], removedIn: '1.25', use: 'autoscaling/v2' },
   { apiVersion: 'autoscaling/v2beta2', kinds: ['HorizontalPodAutoscaler'], removedIn: '1.26', use: 'autoscaling/v2' },
+  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: '1.29', use: 'flowcontrol.apiserver.k8s.io/v1' },
+  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: '1.32', use: 'flowcontrol.apiserver.k8s.io/v1' },
 ];
+
+/** `1.9` < `1.28`. */
+function minorAtMost(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((v) => Number(v.split('.')[1]));
+  return x <= y;
+}
 
 const removedApiVersion: LintRule = {
   id: 'removed-api-version',
-  rationale: `An object in an API version the cluster (Kubernetes ${TARGET_KUBERNETES}) no longer serves fails to apply.`,
-  check: (objects) => objects.flatMap((o) => {
-    const removed = REMOVED_APIS.find((r) => r.apiVersion === o.apiVersion && r.kinds.includes(o.kind));
+  rationale: 'An object in an API version the target Kubernetes no longer serves fails to apply.',
+  check: (objects, options) => objects.flatMap((o) => {
+    const kubernetes = options.kubernetes ?? DEFAULT_KUBERNETES;
+    const removed = REMOVED_APIS.find((r) => r.apiVersion === o.apiVersion && r.kinds.includes(o.kind) && minorAtMost(r.removedIn, kubernetes));
     return removed ? [finding('removed-api-version', o,
       `apiVersion is ${show(o.apiVersion)}, removed in Kubernetes ${removed.removedIn}; expected ${removed.use}`)] : [];
   }),
 };
+
+/** The Kubernetes minor assumed when the lint options name none (the specification's). */
+const DEFAULT_KUBERNETES = '1.28';
 
 /** Kinds without a namespace (the ones a workload manifest may plausibly carry). */
 const CLUSTER_SCOPED_KINDS = new Set([

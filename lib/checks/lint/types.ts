@@ -11,6 +11,8 @@ export interface LintOptions {
    * environments) set this, through the environment config's `mutableImageTags`.
    */
   readonly allowMutableImageTags?: boolean;
+  /** The target's Kubernetes minor, e.g. `1.35`: what `removed-api-version` checks against. @default '1.28' */
+  readonly kubernetes?: string;
 }
 
 /** One violation of one rule by one object. */
