@@ -273,3 +273,39 @@ describe('the configured environments and their targets', () => {
     expect(problems.every((p) => /^apiVersion: \w+ is not served as (networking|security)\.istio\.io\/v1 by Istio 1\.19\.10/.test(p))).toBe(true);
   });
 });
+
+describe('validate CLI targets', () => {
+  const run = (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runCommand(VALIDATE, args, { out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out, err };
+  };
+  const file = 'dist/dev.k8s.yaml';
+
+  it('validates for the current target when asked, and names it', () => {
+    expect(run(['--kubernetes', '1.35', '--istio', '1.30', file])).toEqual({
+      code: 0, out: [`ok: 42 objects in 1 file valid for ${describeTarget(K135)}`], err: [],
+    });
+    expect(run(['--kubernetes=1.35', '--istio=1.30', file]).code).toBe(0);
+    expect(run([file]).out).toEqual([`ok: 42 objects in 1 file valid for ${describeTarget(K128)}`]);
+  });
+
+  it('a file named after a configured environment defaults to that environment\'s target', () => {
+    expect(run(['dist/next.k8s.yaml'])).toEqual({ code: 0, out: [expect.stringMatching(new RegExp(`^ok: \\d+ objects in 1 file valid for ${describeTarget(K135)}$`))], err: [] });
+    expect(run(['dist/next.k8s.yaml', '--kubernetes', '1.28', '--istio', '1.19']).code).toBe(1);
+  });
+
+  it('exits 2 with one line for an incompatible pair, an unknown version or option', () => {
+    expect(run(['--kubernetes', '1.35', file])).toEqual({
+      code: 2, out: [],
+      err: [expect.stringMatching(/^error: unsupported target Kubernetes 1\.35 with Istio 1\.19: Istio 1\.19 does not support Kubernetes 1\.35: it supports Kubernetes 1\.25 to 1\.28; usage: /)],
+    });
+    expect(run(['--istio', '1.30', file]).err).toEqual([
+      expect.stringMatching(/^error: unsupported target Kubernetes 1\.28 with Istio 1\.30: Istio 1\.30 does not support Kubernetes 1\.28: it supports Kubernetes 1\.32 or later; usage: /),
+    ]);
+    expect(run(['--kubernetes', '1.31', '--istio', '1.30', file])).toMatchObject({ code: 2, err: [expect.stringMatching(/unsupported Kubernetes version "1\.31"; supported: 1\.28, 1\.35/)] });
+    expect(run(['--target', '1.35', file])).toMatchObject({ code: 2, err: [expect.stringMatching(/^error: unknown option --target; usage: /)] });
+    expect(run(['--istio'])).toMatchObject({ code: 2, err: [expect.stringMatching(/^error: --istio needs a version/)] });
+  });
+});
