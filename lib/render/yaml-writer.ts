@@ -21,6 +21,11 @@ const RADIX_PREFIX = /^0[xXoObB]/;
 /** A dotted version such as `1.3.0-rc.2`: three or more parts, never a number, date or time in YAML. */
 const VERSION = /^\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.-]+)?$/;
 
+/** Characters that may not appear raw in a YAML 1.1 stream or that readers misread, lone surrogates included. */
+const NEEDS_ESCAPE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What JSON.stringify leaves raw among those. */
+const NEEDS_JSON_ESCAPE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
 function scalar(value: string | number | boolean | null): string {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return String(value);
@@ -34,9 +39,11 @@ function scalar(value: string | number | boolean | null): string {
   if (DIGIT_PATH.test(value) && value.includes('/') && /[A-Za-z]/.test(value)) return value;
   if (PLAIN.test(value) && !SPECIAL_WORDS.test(value) && !NUMERIC_LOOKING.test(value)) return value;
   // Single quotes read better for embedded JSON; they hold anything printable but `'`.
-  if (value.includes('"') && /^[^'\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$/.test(value)) return `'${value}'`;
-  // JSON leaves these raw, but YAML readers treat them as line breaks or a byte-order mark.
-  return JSON.stringify(value).replace(/[\x7f-\x9f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (value.includes('"') && !NEEDS_ESCAPE.test(value) && !value.includes("'")) return `'${value}'`;
+  // JSON escapes controls and (since ES2019) lone surrogates; the rest YAML readers refuse or
+  // misread (C1 controls, line and paragraph separators, the byte-order mark, the non-characters
+  // U+FFFE and U+FFFF) are escaped here, so the text is valid YAML 1.1 for any string.
+  return JSON.stringify(value).replace(NEEDS_JSON_ESCAPE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isScalar(value: unknown): value is string | number | boolean | null {

@@ -6,6 +6,7 @@ import { Naming } from '../../lib/model/naming';
 import { PAYMENT_SYSTEM } from '../../lib/model/system';
 import { testEnvironment } from '../helpers';
 import { ConfigError } from '../../lib/model/errors';
+import { readManifests } from '../../lib/manifest/yaml-reader';
 import { selectEnvironments } from '../../lib/synth/select-environments';
 
 // Every configured environment, resolved exactly as the synth resolves them.
@@ -110,4 +111,13 @@ describe('GitOps config checks', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['gitops.repoURL', 'gitops.project']);
   });
+});
+
+test('a revision with characters YAML 1.1 readers refuse (U+FFFE, a lone surrogate) is escaped, and reads back', () => {
+  const env = configured[0];
+  const targetRevision = 'release/\ufffe\ud800';
+  const text = renderArgoApplication(env, { ...gitops, targetRevision });
+  const [app] = readManifests(text, 'argocd/dev.yaml') as [{ spec: { source: { targetRevision: string } } }];
+  expect(app.spec.source.targetRevision).toBe(targetRevision);
+  expect(text).toContain('targetRevision: "release/\\ufffe\\ud800"');
 });

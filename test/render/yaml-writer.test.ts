@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import { readManifests } from '../../lib/manifest/yaml-reader';
 import { toYaml } from '../../lib/render/yaml-writer';
 
 /** Reads YAML as kubectl (1.1) or a 1.2 reader would, back to JSON text. */
@@ -55,5 +56,25 @@ describe('toYaml', () => {
   test('refuses values JSON cannot hold', () => {
     expect(() => toYaml({ a: Number.NaN })).toThrow('not a JSON number');
     expect(() => toYaml(undefined)).toThrow('undefined');
+  });
+});
+
+describe('the whole Unicode range, as YAML 1.1 readers take it', () => {
+  /** Any UTF-16 code unit, so lone surrogates, U+FFFE and U+FFFF come up as often as anything else. */
+  const anyCodeUnits = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.constantFrom('\ufffe', '\uffff', '\ud800', '\udfff', '\u2028', '\ufeff', '\u0085', '"', "'")), maxLength: 12 });
+  const anyCodePoints = fc.string({ unit: 'binary', maxLength: 12 });
+
+  test('property: any string, however broken, is written with only characters YAML 1.1 allows and reads back the same', () => {
+    fc.assert(fc.property(fc.dictionary(fc.oneof(anyCodeUnits, anyCodePoints), fc.oneof(anyCodeUnits, anyCodePoints)), (data) => {
+      const text = toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data });
+      // The one reader refuses any character outside YAML 1.1's printable set, and reads as kubectl does.
+      const [read] = readManifests(text, 'out.yaml') as [{ data: Record<string, string> }];
+      expect(JSON.stringify(read.data)).toBe(JSON.stringify(data));
+    }), { numRuns: 400 });
+  });
+
+  test.each(['\ufffe', '\uffff', '\ud800', 'a\udc00b', '"\ufffe"'])('%j is escaped, not written raw', (value) => {
+    const text = toYaml({ v: value });
+    expect(text).toMatch(/^v: "[\x20-\x7e]*"\n$/);
   });
 });
