@@ -11,6 +11,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   reachability: async () => (await import('./reachability')).REACHABILITY,
   'lint-k8s': async () => (await import('./lint-k8s')).LINT_K8S,
   'upgrade-check': async () => (await import('./upgrade-check')).UPGRADE_CHECK,
+  docs: async () => (await import('./docs')).DOCS,
 };
 
 /** Runs the command `argv` names (default `synth`) and returns its exit code. */

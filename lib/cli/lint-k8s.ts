@@ -15,9 +15,13 @@ import { readManifestFile } from '../synth/input-files';
 import { loadEnvironments } from '../synth/select-environments';
 import { Command } from './command';
 
-/** Lint options of an environment: only its config may allow mutable image tags; its target decides removed APIs. */
+/** Lint options of an environment: only its config may allow mutable image tags or plain HTTP; its target decides removed APIs. */
 export function optionsFor(env: EnvironmentConfig | undefined): LintOptions {
-  return { allowMutableImageTags: env?.mutableImageTags === true, ...(env ? { kubernetes: env.target.kubernetes } : {}) };
+  return {
+    allowMutableImageTags: env?.mutableImageTags === true,
+    allowPlainHttp: env?.allowPlainHttp === true,
+    ...(env ? { kubernetes: env.target.kubernetes } : {}),
+  };
 }
 
 /** The objects of a file, each checked to be a Kubernetes object (lint reads their identity). */

@@ -143,7 +143,7 @@ function environmentEntries(system?: SystemDeclaration) {
     ), { metrics: true, tracing: false }),
     logLevel: v.optional(v.pipe(v.picklist(LOG_LEVELS, `one of ${LOG_LEVELS.join(', ')}`), v.description('Application log level.')), 'info'),
     gatewayHost: v.optional(v.pipe(string('a lower-case DNS host name such as payments.example.com (labels of at most 63 characters, 253 in all)', isDnsSubdomain),
-      v.description('External host name the ingress gateway serves; unset means any host.'))),
+      v.description('The host the ingress gateway serves (required unless allowPlainHttp); unset means any host, which only one environment per cluster may claim.'))),
     secretStore: v.optional(v.pipe(string('the name of a ClusterSecretStore (a DNS-1123 subdomain of at most 253 characters)', isDnsSubdomain),
       v.description('ClusterSecretStore the ExternalSecrets read from.')), 'aws-secrets-manager'),
     monitoringNamespace: v.optional(v.pipe(string(`a namespace name (${DNS_LABEL_EXPECTED})`, isDnsLabel),

@@ -74,7 +74,20 @@ function compliant(): KubeObject[] {
     },
     {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('api-netpol-test'),
-      spec: { podSelector: { matchLabels: SELECTOR }, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [] },
+      spec: {
+        podSelector: { matchLabels: SELECTOR }, policyTypes: ['Ingress', 'Egress'], ingress: [{}],
+        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16'] } }], ports: [{ port: 443, protocol: 'TCP' }] }],
+      },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: meta('api-gateway-test'),
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['api.example.com'], tls: { mode: 'SIMPLE', credentialName: 'api-tls', minProtocolVersion: 'TLSV1_2' } },
+          { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['api.example.com'], tls: { httpsRedirect: true } },
+        ],
+      },
     },
   ]);
 }
@@ -182,6 +195,11 @@ const NEGATIVE_CASES: readonly NegativeCase[] = [
   { rule: 'secret-in-configmap', what: 'password in ConfigMap', breakIt: set('ConfigMap', ['data', 'DB_PASSWORD'], 'hunter2'), names: 'data.DB_PASSWORD is a value (not shown)' },
   { rule: 'removed-api-version', what: 'autoscaling/v2beta2', breakIt: set('HorizontalPodAutoscaler', ['apiVersion'], 'autoscaling/v2beta2'), names: 'apiVersion is "autoscaling/v2beta2", removed in Kubernetes 1.26' },
   { rule: 'use-namespace', what: 'default namespace', breakIt: set('ConfigMap', ['metadata', 'namespace'], 'default'), names: 'metadata.namespace is "default"' },
+  { rule: 'plain-http-gateway', what: 'HTTP without redirect', breakIt: set('Gateway', ['spec', 'servers', 1, 'tls'], undefined), names: 'spec.servers[1] serves ["api.example.com"] over HTTP without tls.httpsRedirect' },
+  { rule: 'gateway-tls-version', what: 'TLS 1.0 allowed', breakIt: set('Gateway', ['spec', 'servers', 0, 'tls', 'minProtocolVersion'], undefined), names: 'spec.servers[0].tls.minProtocolVersion is unset' },
+  { rule: 'gateway-tls-version', what: 'TLS 1.1', breakIt: set('Gateway', ['spec', 'servers', 0, 'tls', 'minProtocolVersion'], 'TLSV1_1'), names: 'is "TLSV1_1", expected TLSV1_2 or TLSV1_3' },
+  { rule: 'instance-metadata-egress', what: 'link-local not excepted', breakIt: set('NetworkPolicy', ['spec', 'egress'], [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }]), names: 'spec.egress[0] reaches 169.254.169.254' },
+  { rule: 'instance-metadata-egress', what: 'egress to anywhere', breakIt: (o) => { (o.find((x) => x.metadata.name === 'api-netpol-test')?.spec as Node).egress = [{ ports: [{ port: 443 }] }]; }, names: 'reaches 169.254.169.254 and fd00:ec2::254' },
 ];
 
 function findingsOf(rule: string, objects: readonly KubeObject[], options: LintOptions = {}): LintFinding[] {
@@ -209,6 +227,16 @@ describe('lintManifests', () => {
     const objects = compliant();
     edit(objects, 'Deployment', [...CONTAINER, 'image'], 'api');
     expect(findingsOf('latest-tag', objects)).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'api-test', namespace: NS })]);
+  });
+
+  test('plain HTTP at the gateway passes only when the options allow it; the metadata exception is honoured', () => {
+    const objects = compliant();
+    edit(objects, 'Gateway', ['spec', 'servers', 1, 'tls'], undefined);
+    expect(findingsOf('plain-http-gateway', objects, { allowPlainHttp: true })).toEqual([]);
+    expect(findingsOf('plain-http-gateway', objects)).toHaveLength(1);
+    const withExcept = compliant();
+    (withExcept.find((x) => x.metadata.name === 'api-netpol-test')?.spec as Node).egress = [{ to: [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] } }] }];
+    expect(findingsOf('instance-metadata-egress', withExcept)).toEqual([]);
   });
 
   test('mutable image tags pass only when the options allow them', () => {
@@ -256,13 +284,15 @@ describe('lintManifests', () => {
 });
 
 describe('RULES', () => {
-  test('have unique kebab-case ids and a one-line rationale', () => {
+  test('have unique kebab-case ids, a one-line rationale and a one-line remediation', () => {
     const ids = RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of RULES) {
       expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(rule.rationale.trim()).not.toBe('');
       expect(rule.rationale).not.toContain('\n');
+      expect(rule.remediation.trim()).not.toBe('');
+      expect(rule.remediation).not.toContain('\n');
     }
   });
 });
@@ -320,7 +350,7 @@ describe('lint:k8s command', () => {
     const strict = run([writeManifest('prod.k8s.yaml', objects), writeManifest('other.yaml', objects)]);
     expect(strict.code).toBe(1);
     expect(strict.out.filter((l) => l.includes('Deployment/api-test: [latest-tag]'))).toHaveLength(2);
-    expect(strict.out[strict.out.length - 1]).toMatch(/2 manifest sets, 20 objects, \d+ rules: 2 unexpected findings, 0 expected$/);
+    expect(strict.out[strict.out.length - 1]).toMatch(/2 manifest sets, 22 objects, \d+ rules: 2 unexpected findings, 0 expected$/);
   });
 
   test('unreadable input exits 2 with one line', () => {

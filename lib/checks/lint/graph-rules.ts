@@ -35,6 +35,7 @@ function routingServices(objects: readonly KubeObject[]): KubeObject[] {
 const serviceSelectsPods: LintRule = {
   id: 'service-selects-pods',
   rationale: 'A Service whose selector matches no pod template has no endpoints: every request to it fails.',
+  remediation: 'Make spec.selector match the pod template labels of the workload the Service fronts, in the same namespace.',
   check: (objects) => {
     const all = workloads(objects);
     return routingServices(objects)
@@ -55,6 +56,7 @@ function declaresPort(w: Workload, port: unknown): boolean {
 const serviceTargetPort: LintRule = {
   id: 'service-target-port',
   rationale: 'A Service targetPort that the selected pods do not declare sends traffic to a closed port (a named one is not resolved at all).',
+  remediation: 'Set targetPort to a port (number or name) the selected containers declare.',
   check: (objects) => {
     const all = workloads(objects);
     return routingServices(objects).flatMap((s) => {
@@ -75,6 +77,7 @@ const serviceTargetPort: LintRule = {
 const nodePortService: LintRule = {
   id: 'node-port-service',
   rationale: 'A NodePort Service opens the port on every node, bypassing the ingress gateway and its policies.',
+  remediation: 'Use type ClusterIP and expose the service through the ingress gateway\'s Gateway and VirtualService.',
   check: (objects) => objects
     .filter((o) => o.kind === 'Service' && spec(o).type === 'NodePort')
     .map((s) => finding('node-port-service', s, `spec.type is "NodePort", expected ClusterIP (expose through the ingress gateway)`)),
@@ -88,6 +91,7 @@ function apiGroup(apiVersion: string): string {
 const hpaTargetExists: LintRule = {
   id: 'hpa-target-exists',
   rationale: 'An HPA whose scaleTargetRef names no object scales nothing, and the workload it was meant for stays at a fixed size.',
+  remediation: 'Point spec.scaleTargetRef at the workload\'s apiVersion, kind and name in the HPA\'s namespace.',
   check: (objects) => objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').flatMap((hpa) => {
     const ref = record(spec(hpa).scaleTargetRef);
     const apiVersion = str(ref?.apiVersion);
@@ -101,6 +105,7 @@ const hpaTargetExists: LintRule = {
 const hpaReplicasConflict: LintRule = {
   id: 'hpa-replicas-conflict',
   rationale: 'A workload that sets spec.replicas while an HPA scales it is reset to that count on every apply, undoing the autoscaler.',
+  remediation: 'Remove spec.replicas from the workload and let the HPA own the count.',
   check: (objects) => {
     const hpas = hpasByTarget(objects);
     return workloads(objects).flatMap((w) => {
@@ -144,6 +149,7 @@ function budgetProblems(pdb: KubeObject, total: number): string[] {
 const podDisruptionBudget: LintRule = {
   id: 'pod-disruption-budget',
   rationale: 'Without a PodDisruptionBudget a node drain or cluster upgrade may evict every replica at once; a budget that allows no eviction blocks the drain instead.',
+  remediation: 'Add a PodDisruptionBudget (maxUnavailable: 1) selecting the workload\'s pods, with at least 2 replicas so a drain can proceed.',
   check: (objects) => {
     const hpas = hpasByTarget(objects);
     const all = workloads(objects);
@@ -183,6 +189,7 @@ const podDisruptionBudget: LintRule = {
 const pdbUnhealthyPodEvictionPolicy: LintRule = {
   id: 'pdb-unhealthy-pod-eviction-policy',
   rationale: 'With the default IfHealthyBudget policy, crash-looping pods count against the budget and can block node drains indefinitely.',
+  remediation: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow so pods that never became healthy do not block node drains.',
   check: (objects) => objects
     .filter((o) => o.kind === 'PodDisruptionBudget' && spec(o).unhealthyPodEvictionPolicy !== 'AlwaysAllow')
     .map((pdb) => finding('pdb-unhealthy-pod-eviction-policy', pdb,
@@ -199,6 +206,7 @@ function policyTypes(policy: KubeObject): string[] {
 const networkPolicyCoverage: LintRule = {
   id: 'network-policy-coverage',
   rationale: 'A pod that no NetworkPolicy isolates in both directions accepts connections from, and can open them to, anything in the cluster.',
+  remediation: 'Add a NetworkPolicy selecting the pods with both Ingress and Egress in policyTypes (a namespace default-deny plus one allow policy per service).',
   check: (objects) => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     return workloads(objects).flatMap((w) => {
@@ -216,6 +224,7 @@ const networkPolicyCoverage: LintRule = {
 const danglingNetworkPolicy: LintRule = {
   id: 'dangling-network-policy',
   rationale: 'A NetworkPolicy whose podSelector matches no pods protects nothing, usually because of a label typo.',
+  remediation: 'Fix the podSelector to match the pods it was written for, or delete the policy.',
   check: (objects) => {
     const all = workloads(objects);
     return objects.filter((o) => o.kind === 'NetworkPolicy').flatMap((p) => {
@@ -284,6 +293,7 @@ function resolvableNames(objects: readonly KubeObject[], ns: string, kind: RefKi
 const unresolvedReference: LintRule = {
   id: 'unresolved-reference',
   rationale: 'A pod referring to a ConfigMap, Secret or ServiceAccount that is not deployed with it is stuck in ContainerCreating or rejected.',
+  remediation: 'Create the referenced ConfigMap, Secret or ServiceAccount in the same namespace (or an ExternalSecret that creates the Secret), or fix the name.',
   check: (objects) => workloads(objects).flatMap((w) => podReferences(w).flatMap((ref) => {
     if (typeof ref.name === 'string' && resolvableNames(objects, w.namespace, ref.kind).has(ref.name)) return [];
     const what = ref.kind === 'Secret' ? 'Secret or ExternalSecret target' : ref.kind;

@@ -12,6 +12,7 @@ import { LintRule } from './types';
 const secretValues: LintRule = {
   id: 'secret-values',
   rationale: 'Secret values in rendered manifests end up in Git and CI logs; secrets come from the external store through ExternalSecrets.',
+  remediation: 'Do not commit Secret data; create the Secret from the secret store at run time with an ExternalSecret.',
   check: (objects) => objects.filter((o) => o.kind === 'Secret').flatMap((secret) =>
     (['data', 'stringData'] as const).flatMap((field) => {
       const keys = Object.keys(record(secret[field]) ?? {});
@@ -24,6 +25,7 @@ const secretValues: LintRule = {
 const secretInConfigMap: LintRule = {
   id: 'secret-in-configmap',
   rationale: 'ConfigMaps are readable by anyone who can read the namespace\'s configuration and are not encrypted at rest; credentials do not belong there.',
+  remediation: 'Move the value to the secret store and sync it into a Secret with an ExternalSecret.',
   check: (objects) => objects.filter((o) => o.kind === 'ConfigMap').flatMap((cm) =>
     Object.entries(record(cm.data) ?? {}).flatMap(([key, value]) => {
       const why = typeof value === 'string' ? looksSecret(key, value) : undefined;
@@ -57,6 +59,7 @@ function minorAtMost(a: string, b: string): boolean {
 const removedApiVersion: LintRule = {
   id: 'removed-api-version',
   rationale: 'An object in an API version the target Kubernetes no longer serves fails to apply.',
+  remediation: 'Change apiVersion to the replacement the message names, and check the fields that changed with it.',
   check: (objects, options) => objects.flatMap((o) => {
     const kubernetes = options.kubernetes ?? DEFAULT_KUBERNETES;
     const removed = REMOVED_APIS.find((r) => r.apiVersion === o.apiVersion && r.kinds.includes(o.kind) && minorAtMost(r.removedIn, kubernetes));
@@ -78,6 +81,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
 const useNamespace: LintRule = {
   id: 'use-namespace',
   rationale: 'An object without a namespace lands in whatever namespace kubectl or ArgoCD defaults to, usually default, outside its policies.',
+  remediation: 'Set metadata.namespace to the environment\'s own namespace.',
   check: (objects) => objects.flatMap((o) => {
     if (CLUSTER_SCOPED_KINDS.has(o.kind)) return [];
     const ns = str(o.metadata?.namespace);

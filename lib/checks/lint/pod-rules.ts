@@ -12,19 +12,23 @@ import { parseImageReference } from '../../model/image-reference';
 type PodCheck = (w: Workload, options: LintOptions) => string[];
 type ContainerCheck = (c: Container, w: Workload, options: LintOptions) => string[];
 
+/** What a rule is: its id, why it exists and how to fix what it finds. */
+type RuleInfo = Pick<LintRule, 'id' | 'rationale' | 'remediation'>;
+
 /** A rule that looks at each workload on its own. */
-function podRule(id: string, rationale: string, check: PodCheck): LintRule {
+function podRule({ id, rationale, remediation }: RuleInfo, check: PodCheck): LintRule {
   return {
     id,
     rationale,
+    remediation,
     check: (objects, options) =>
       workloads(objects).flatMap((w) => check(w, options).map((message) => finding(id, w.object, message))),
   };
 }
 
 /** A rule that looks at each container (init containers too unless `appOnly`) on its own. */
-function containerRule(id: string, rationale: string, check: ContainerCheck, appOnly = false): LintRule {
-  return podRule(id, rationale, (w, options) =>
+function containerRule(info: RuleInfo, check: ContainerCheck, appOnly = false): LintRule {
+  return podRule(info, (w, options) =>
     containersOf(w)
       .filter((c) => !(appOnly && c.init))
       .flatMap((c) => check(c, w, options).map((message) => `container "${c.name}": ${message}`)));
@@ -49,8 +53,11 @@ function effectiveSetting(c: Container, w: Workload, field: string): { value: un
 }
 
 const latestTag = containerRule(
-  'latest-tag',
-  'A mutable tag (latest, or none) lets the same manifest run different code on each pull, so rollouts and rollbacks are not reproducible.',
+  {
+    id: 'latest-tag',
+    rationale: 'A mutable tag (latest, or none) lets the same manifest run different code on each pull, so rollouts and rollbacks are not reproducible.',
+    remediation: 'Pin the image to a version tag or, better, an @sha256 digest; only dev-like environments (mutableImageTags) may use mutable tags.',
+  },
   (c, _w, options) => {
     if (options.allowMutableImageTags) return [];
     const image = c.spec.image;
@@ -66,8 +73,11 @@ const latestTag = containerRule(
 );
 
 const resourceRequirements = containerRule(
-  'resource-requirements',
-  'Without CPU and memory requests the scheduler overcommits nodes and the HPA cannot compute utilization; without limits one pod can starve its neighbours.',
+  {
+    id: 'resource-requirements',
+    rationale: 'Without CPU and memory requests the scheduler overcommits nodes and the HPA cannot compute utilization; without limits one pod can starve its neighbours.',
+    remediation: 'Set resources.requests and resources.limits for cpu and memory on every container, requests at most the limits.',
+  },
   (c) => {
     const resources = record(c.spec.resources);
     return (['requests', 'limits'] as const).flatMap((kind) => (['cpu', 'memory'] as const)
@@ -77,26 +87,37 @@ const resourceRequirements = containerRule(
 );
 
 /** Probes only make sense on long-running app containers. */
-function probeRule(id: string, field: 'livenessProbe' | 'readinessProbe', rationale: string): LintRule {
-  return containerRule(id, rationale, (c, w) =>
+function probeRule(info: RuleInfo, field: 'livenessProbe' | 'readinessProbe'): LintRule {
+  return containerRule(info, (c, w) =>
     (w.longRunning && c.spec[field] === undefined ? [`${c.path}.${field} is unset, expected a ${field}`] : []), true);
 }
 
 const livenessProbe = probeRule(
-  'liveness-probe', 'livenessProbe',
-  'Without a liveness probe a deadlocked process keeps its pod Running forever instead of being restarted.',
+  {
+    id: 'liveness-probe',
+    rationale: 'Without a liveness probe a deadlocked process keeps its pod Running forever instead of being restarted.',
+    remediation: 'Add a livenessProbe on an endpoint that fails only when the process must be restarted (e.g. httpGet /health).',
+  },
+  'livenessProbe',
 );
 
 const readinessProbe = probeRule(
-  'readiness-probe', 'readinessProbe',
-  'Without a readiness probe a pod receives traffic before it can serve and while it is overloaded or shutting down.',
+  {
+    id: 'readiness-probe',
+    rationale: 'Without a readiness probe a pod receives traffic before it can serve and while it is overloaded or shutting down.',
+    remediation: 'Add a readinessProbe on an endpoint that fails while the pod cannot serve (e.g. httpGet /ready).',
+  },
+  'readinessProbe',
 );
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
 const probePort = containerRule(
-  'probe-port',
-  'A probe aimed at a port the container does not declare fails (or, for a named port, is rejected), so the pod restarts or never becomes ready.',
+  {
+    id: 'probe-port',
+    rationale: 'A probe aimed at a port the container does not declare fails (or, for a named port, is rejected), so the pod restarts or never becomes ready.',
+    remediation: 'Point the probe at a port the container declares in ports (by number or by its name).',
+  },
   (c) => {
     const ports = list(c.spec.ports).map(record);
     return PROBES.flatMap((probe) => (['httpGet', 'tcpSocket', 'grpc'] as const).flatMap((handler) => {
@@ -120,8 +141,11 @@ function canonical(value: unknown): string {
 }
 
 const identicalProbes = containerRule(
-  'identical-probes',
-  'When readiness and liveness probes are identical an overloaded pod is restarted instead of merely taken out of rotation, which cascades under load.',
+  {
+    id: 'identical-probes',
+    rationale: 'When readiness and liveness probes are identical an overloaded pod is restarted instead of merely taken out of rotation, which cascades under load.',
+    remediation: 'Give the liveness probe its own endpoint or a longer tolerance than the readiness probe, so an overloaded pod is taken out of rotation instead of restarted.',
+  },
   (c) => {
     const { livenessProbe: liveness, readinessProbe: readiness } = c.spec;
     if (liveness === undefined || readiness === undefined || canonical(liveness) !== canonical(readiness)) return [];
@@ -131,22 +155,31 @@ const identicalProbes = containerRule(
 );
 
 const privilegedContainer = containerRule(
-  'privileged-container',
-  'A privileged container has every device and capability of the node: escaping it is trivial.',
+  {
+    id: 'privileged-container',
+    rationale: 'A privileged container has every device and capability of the node: escaping it is trivial.',
+    remediation: 'Remove securityContext.privileged (or set it to false) and grant only the capabilities the container needs.',
+  },
   (c) => (securityContext(c).privileged === true ? [`${c.path}.securityContext.privileged is true, expected false or unset`] : []),
 );
 
 const hostNamespaces = podRule(
-  'host-namespaces',
-  'Sharing the node\'s network, PID or IPC namespace lets a pod see and reach everything else on the node, bypassing NetworkPolicy and the mesh.',
+  {
+    id: 'host-namespaces',
+    rationale: 'Sharing the node\'s network, PID or IPC namespace lets a pod see and reach everything else on the node, bypassing NetworkPolicy and the mesh.',
+    remediation: 'Remove hostNetwork, hostPID and hostIPC from the pod spec.',
+  },
   (w) => (['hostNetwork', 'hostPID', 'hostIPC'] as const)
     .filter((field) => w.podSpec[field] === true)
     .map((field) => `${w.podSpecPath}.${field} is true, expected false or unset`),
 );
 
 const hostPathVolume = podRule(
-  'host-path-volume',
-  'A hostPath volume exposes the node\'s file system (docker.sock, kubelet credentials) to the pod and pins it to the node.',
+  {
+    id: 'host-path-volume',
+    rationale: 'A hostPath volume exposes the node\'s file system (docker.sock, kubelet credentials) to the pod and pins it to the node.',
+    remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap/Secret volume or a PersistentVolumeClaim.',
+  },
   (w) => list(w.podSpec.volumes).flatMap((raw, i) => {
     const hostPath = record(raw)?.hostPath;
     return hostPath === undefined ? [] : [`${w.podSpecPath}.volumes[${i}].hostPath is ${show(hostPath)}, expected no hostPath volumes`];
@@ -154,8 +187,11 @@ const hostPathVolume = podRule(
 );
 
 const runAsNonRoot = containerRule(
-  'run-as-non-root',
-  'A process running as root inside the container is root on the node after any container escape.',
+  {
+    id: 'run-as-non-root',
+    rationale: 'A process running as root inside the container is root on the node after any container escape.',
+    remediation: 'Set securityContext.runAsNonRoot: true and a non-zero runAsUser on the pod or container, and build the image to run as that user.',
+  },
   (c, w) => {
     const problems: string[] = [];
     const nonRoot = effectiveSetting(c, w, 'runAsNonRoot');
@@ -167,8 +203,11 @@ const runAsNonRoot = containerRule(
 );
 
 const readOnlyRootFilesystem = containerRule(
-  'read-only-root-filesystem',
-  'A writable root file system lets an attacker drop and run tools; writes belong in explicit emptyDir volumes.',
+  {
+    id: 'read-only-root-filesystem',
+    rationale: 'A writable root file system lets an attacker drop and run tools; writes belong in explicit emptyDir volumes.',
+    remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app must write (e.g. /tmp).',
+  },
   (c) => {
     const value = securityContext(c).readOnlyRootFilesystem;
     return value === true ? [] : [`${c.path}.securityContext.readOnlyRootFilesystem is ${show(value)}, expected true`];
@@ -176,8 +215,11 @@ const readOnlyRootFilesystem = containerRule(
 );
 
 const allowPrivilegeEscalation = containerRule(
-  'allow-privilege-escalation',
-  'Unless allowPrivilegeEscalation is false (it defaults to true), setuid binaries can gain more privileges than the container started with.',
+  {
+    id: 'allow-privilege-escalation',
+    rationale: 'Unless allowPrivilegeEscalation is false (it defaults to true), setuid binaries can gain more privileges than the container started with.',
+    remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container.',
+  },
   (c) => {
     const value = securityContext(c).allowPrivilegeEscalation;
     return value === false ? [] : [`${c.path}.securityContext.allowPrivilegeEscalation is ${show(value)}, expected false`];
@@ -188,8 +230,11 @@ const allowPrivilegeEscalation = containerRule(
 const ADDABLE_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
 
 const restrictedCapabilities = containerRule(
-  'restricted-capabilities',
-  'Default capabilities such as NET_RAW allow spoofing and sniffing; containers drop ALL and add back at most NET_BIND_SERVICE.',
+  {
+    id: 'restricted-capabilities',
+    rationale: 'Default capabilities such as NET_RAW allow spoofing and sniffing; containers drop ALL and add back at most NET_BIND_SERVICE.',
+    remediation: 'Set securityContext.capabilities.drop: [ALL] and add back at most NET_BIND_SERVICE.',
+  },
   (c) => {
     const capabilities = record(securityContext(c).capabilities);
     const drop = capabilities?.drop;
@@ -206,8 +251,11 @@ const restrictedCapabilities = containerRule(
 const SECCOMP_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 
 const seccompProfile = containerRule(
-  'seccomp-profile',
-  'Without a seccomp profile (Unconfined is the default) a container can make any of the ~300 syscalls, most of the kernel\'s attack surface.',
+  {
+    id: 'seccomp-profile',
+    rationale: 'Without a seccomp profile (Unconfined is the default) a container can make any of the ~300 syscalls, most of the kernel\'s attack surface.',
+    remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a reviewed profile).',
+  },
   (c, w) => {
     const profile = effectiveSetting(c, w, 'seccompProfile');
     const type = record(profile.value)?.type;
@@ -219,6 +267,7 @@ const seccompProfile = containerRule(
 const dedicatedServiceAccount: LintRule = {
   id: 'dedicated-service-account',
   rationale: 'Pods sharing a ServiceAccount (or using default) share its API permissions and their Istio identity, so authorization cannot tell them apart.',
+  remediation: 'Create a ServiceAccount per workload and set serviceAccountName to it.',
   check: (objects) => {
     const all = workloads(objects);
     const users = new Map<string, Workload[]>();
@@ -241,8 +290,11 @@ const dedicatedServiceAccount: LintRule = {
 };
 
 const deprecatedServiceAccountField = podRule(
-  'deprecated-service-account-field',
-  'The deprecated serviceAccount field silently loses to serviceAccountName when they differ, so the pod runs under an identity nobody reviewed.',
+  {
+    id: 'deprecated-service-account-field',
+    rationale: 'The deprecated serviceAccount field silently loses to serviceAccountName when they differ, so the pod runs under an identity nobody reviewed.',
+    remediation: 'Remove spec.serviceAccount and set spec.serviceAccountName only.',
+  },
   (w) => {
     const legacy = w.podSpec.serviceAccount;
     if (legacy === undefined || legacy === w.podSpec.serviceAccountName) return [];
@@ -253,6 +305,7 @@ const deprecatedServiceAccountField = podRule(
 const automountServiceAccountToken: LintRule = {
   id: 'automount-service-account-token',
   rationale: 'An automounted API token lets anyone who compromises the app talk to the Kubernetes API as the pod; our services never need it.',
+  remediation: 'Set automountServiceAccountToken: false on the pod (and on its ServiceAccount) unless the app calls the Kubernetes API.',
   check: (objects) => workloads(objects).flatMap((w) => {
     const own = w.podSpec.automountServiceAccountToken;
     if (own === false) return [];
@@ -281,6 +334,7 @@ function antiAffinityTerms(podSpec: Json): Json[] {
 const zoneSpread: LintRule = {
   id: 'zone-spread',
   rationale: 'Replicas the scheduler may pack into one availability zone all go down with that zone.',
+  remediation: 'Add a topologySpreadConstraint on topology.kubernetes.io/zone (whenUnsatisfiable: DoNotSchedule) selecting the workload\'s own pods.',
   check: (objects) => {
     const hpas = hpasByTarget(objects);
     return workloads(objects).flatMap((w) => {
@@ -296,8 +350,11 @@ const zoneSpread: LintRule = {
 };
 
 const duplicateEnvVar = containerRule(
-  'duplicate-env-var',
-  'With a duplicated env var name only the last value wins, silently; the other one was meant for something.',
+  {
+    id: 'duplicate-env-var',
+    rationale: 'With a duplicated env var name only the last value wins, silently; the other one was meant for something.',
+    remediation: 'Keep one entry per environment variable name; move shared values to a ConfigMap referenced with envFrom.',
+  },
   (c) => {
     const seen = new Set<string>();
     return list(c.spec.env).flatMap((raw, i) => {
@@ -311,8 +368,11 @@ const duplicateEnvVar = containerRule(
 );
 
 const envSecretLiteral = containerRule(
-  'env-secret-literal',
-  'A secret written as a literal env value is stored in Git, in the rendered manifests and in the API server\'s pod spec for anyone who can read pods.',
+  {
+    id: 'env-secret-literal',
+    rationale: 'A secret written as a literal env value is stored in Git, in the rendered manifests and in the API server\'s pod spec for anyone who can read pods.',
+    remediation: 'Move the value to the secret store and reference it with valueFrom.secretKeyRef (or envFrom a Secret synced by an ExternalSecret).',
+  },
   (c) => list(c.spec.env).flatMap((raw, i) => {
     const env = record(raw);
     const name = str(env?.name);
@@ -327,8 +387,11 @@ const envSecretLiteral = containerRule(
 const MISMATCH_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 const mismatchingSelector = podRule(
-  'mismatching-selector',
-  'A controller whose selector does not match its own pod template is rejected by the API server or, worse, adopts other workloads\' pods.',
+  {
+    id: 'mismatching-selector',
+    rationale: 'A controller whose selector does not match its own pod template is rejected by the API server or, worse, adopts other workloads\' pods.',
+    remediation: 'Make spec.selector.matchLabels a subset of the pod template\'s labels (the stable selector labels, not the version).',
+  },
   (w) => {
     if (!MISMATCH_KINDS.has(w.object.kind)) return [];
     const selector = spec(w.object).selector;

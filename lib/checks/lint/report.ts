@@ -30,7 +30,7 @@ export function lintTarget(target: LintTarget, allowList: readonly ExpectedFindi
 
 /** Report lines of one target: a header, then findings grouped per object in manifest order. */
 export function formatTarget(target: LintTarget, reported: readonly ReportedFinding[]): string[] {
-  const mutable = target.options.allowMutableImageTags ? ', mutable image tags allowed' : '';
+  const mutable = [target.options.allowMutableImageTags ? 'mutable image tags' : '', target.options.allowPlainHttp ? 'plain HTTP' : ''].filter(Boolean).map((a) => `, ${a} allowed`).join('');
   const lines = [`${target.label}: ${target.objects.length} objects${mutable}`];
   const key = (f: { kind: string; name: string; namespace?: string }): string => `${f.namespace ?? ''}/${f.kind}/${f.name}`;
   const order = new Map(target.objects.map((o, i) => [key({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }), i]));

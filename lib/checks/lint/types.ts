@@ -11,6 +11,8 @@ export interface LintOptions {
    * environments) set this, through the environment config's `mutableImageTags`.
    */
   readonly allowMutableImageTags?: boolean;
+  /** Allow Gateway servers on plain HTTP: dev-like environments only (the config's `allowPlainHttp`). @default false */
+  readonly allowPlainHttp?: boolean;
   /** The target's Kubernetes minor, e.g. `1.35`: what `removed-api-version` checks against. @default '1.28' */
   readonly kubernetes?: string;
 }
@@ -33,6 +35,8 @@ export interface LintRule {
   readonly id: string;
   /** One line: what goes wrong in a cluster when the rule is broken. */
   readonly rationale: string;
+  /** One line: how to fix a finding. */
+  readonly remediation: string;
   /** Findings for the whole manifest set (rules may relate objects to each other). */
   check(objects: readonly KubeObject[], options: LintOptions): LintFinding[];
 }
