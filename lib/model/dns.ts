@@ -6,14 +6,18 @@
 
 export const MAX_LABEL_LENGTH = 63;
 export const MAX_SUBDOMAIN_LENGTH = 253;
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** One DNS-1123 label, length aside. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Dot-separated DNS-1123 labels, lengths aside (the API server limits object names to 253 in all, not per label). */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL = DNS1123_LABEL;
 
 /** Whether `name` is a DNS-1123 label (at most 63 characters). */
 export function isDnsLabel(name: string): boolean {
   return name.length <= MAX_LABEL_LENGTH && LABEL.test(name);
 }
 
-/** Whether `name` is a DNS-1123 subdomain: dot-separated labels, at most 253 characters in all. */
+/** Whether `name` is a host name: dot-separated DNS-1123 labels of at most 63 characters each, at most 253 in all. */
 export function isDnsSubdomain(name: string): boolean {
   return name.length <= MAX_SUBDOMAIN_LENGTH && name.split('.').every(isDnsLabel);
 }

@@ -18,7 +18,8 @@
  */
 import { catalogFor } from './catalog';
 import { checkLabelSelector, checkObjectIdentity, checkObjectMeta, nameRuleFor } from './metadata';
-import { checkValue, describe, isPlainObject } from './schema-check';
+import { isPlainObject } from '../../manifest/fields';
+import { checkValue, describe } from './schema-check';
 import { isServed } from './served-versions';
 import { describeTarget, SPECIFICATION_TARGET, Target } from '../../model/targets';
 

@@ -4,7 +4,9 @@
  * OpenAPI schemas only say these fields are strings; the syntax rules live here. Messages follow
  * the API server's wording, shortened.
  */
-import { childPath, isPlainObject } from './schema-check';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, MAX_LABEL_LENGTH, MAX_SUBDOMAIN_LENGTH } from '../../model/dns';
+import { isPlainObject } from '../../manifest/fields';
+import { childPath } from './schema-check';
 
 /** How a kind's `metadata.name` is validated. */
 export type NameRule = 'dns-subdomain' | 'dns-label' | 'dns-1035-label' | 'path-segment';
@@ -12,13 +14,11 @@ export type NameRule = 'dns-subdomain' | 'dns-label' | 'dns-1035-label' | 'path-
 /** Receives each problem found, at a path like `metadata.labels.app`. */
 export type Report = (path: string, message: string) => void;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_MAX = 63;
-const SUBDOMAIN_MAX = 253;
+const LABEL_MAX = MAX_LABEL_LENGTH;
+const SUBDOMAIN_MAX = MAX_SUBDOMAIN_LENGTH;
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 /**

@@ -18,6 +18,7 @@
  * The schemas are interpreted directly rather than compiled: a manifest touches a few dozen
  * definitions, and compiling (ajv) would cost more than checking.
  */
+import { isPlainObject } from '../../manifest/fields';
 import { JsonSchema, JsonType } from './json-schema';
 
 /** What the check needs from its caller. */
@@ -329,10 +330,6 @@ function quoteAll(names: readonly string[]): string {
   return names.map((name) => JSON.stringify(name)).join(', ');
 }
 
-/** A JSON object (not null, not an array). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `spec.containers` + `name` -> `spec.containers.name`; keys that are not identifiers are bracketed: `labels["app.kubernetes.io/name"]`. */
 export function childPath(path: string, key: string): string {
