@@ -11,6 +11,18 @@ import { EnvironmentsFile } from './environment';
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 /** Amazon SES in the cluster's region: a public HTTPS API. */
 const EMAIL_PROVIDER = { host: 'email.us-east-1.amazonaws.com', cidrs: ['public-internet'] };
+/** Staging's identity provider; next, staging on the current platform, shares it. */
+const STAGING_JWT = {
+  issuer: 'https://auth.staging.example.com/',
+  jwksUri: 'https://auth.staging.example.com/.well-known/jwks.json',
+  audiences: ['payments-api'],
+};
+/** The versions under test in staging (and next). */
+const STAGING_IMAGES = {
+  'payment-api': `${REGISTRY}/payment-api:1.2.0`,
+  'fraud-detector': `${REGISTRY}/fraud-detector:2.0.1`,
+  'notification-service': `${REGISTRY}/notification-service:1.0.3`,
+};
 
 export const ENVIRONMENTS: EnvironmentsFile = {
   gitops: {
@@ -47,19 +59,11 @@ export const ENVIRONMENTS: EnvironmentsFile = {
     },
     {
       suffix: 'staging',
-      images: {
-        'payment-api': `${REGISTRY}/payment-api:1.2.0`,
-        'fraud-detector': `${REGISTRY}/fraud-detector:2.0.1`,
-        'notification-service': `${REGISTRY}/notification-service:1.0.3`,
-      },
+      images: STAGING_IMAGES,
       featureFlags: { metrics: true, tracing: true },
       gatewayHost: 'payments.staging.example.com',
       tls: { clusterIssuer: 'letsencrypt-prod' },
-      jwt: {
-        issuer: 'https://auth.staging.example.com/',
-        jwksUri: 'https://auth.staging.example.com/.well-known/jwks.json',
-        audiences: ['payments-api'],
-      },
+      jwt: STAGING_JWT,
       dependencies: {
         'payments-db': { host: 'payments-staging.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.0.210.0/24', '10.0.211.0/24'] },
         'notification-provider': EMAIL_PROVIDER,
@@ -95,19 +99,11 @@ export const ENVIRONMENTS: EnvironmentsFile = {
       suffix: 'next',
       target: { kubernetes: '1.35', istio: '1.30' },
       clusterServer: 'https://4f8a2c1d9e7b6a5c3d2e1f0a9b8c7d6e.gr7.us-east-1.eks.amazonaws.com',
-      images: {
-        'payment-api': `${REGISTRY}/payment-api:1.2.0`,
-        'fraud-detector': `${REGISTRY}/fraud-detector:2.0.1`,
-        'notification-service': `${REGISTRY}/notification-service:1.0.3`,
-      },
+      images: STAGING_IMAGES,
       featureFlags: { metrics: true, tracing: true },
       gatewayHost: 'payments.next.example.com',
       tls: { clusterIssuer: 'letsencrypt-prod' },
-      jwt: {
-        issuer: 'https://auth.staging.example.com/',
-        jwksUri: 'https://auth.staging.example.com/.well-known/jwks.json',
-        audiences: ['payments-api'],
-      },
+      jwt: STAGING_JWT,
       dependencies: {
         'payments-db': { host: 'payments-next.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com', cidrs: ['10.1.210.0/24', '10.1.211.0/24'] },
         'notification-provider': EMAIL_PROVIDER,
