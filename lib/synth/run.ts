@@ -12,8 +12,9 @@ import { OUTPUT_FOLDERS } from '../model/output-layout';
 import { connectionKey, proveReachability } from '../checks/reachability';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
 import { formatProblem, validateManifests } from '../validation';
-import { CheckFailure } from '../model/errors';
+import { CheckFailure, ConfigError } from '../model/errors';
 import { SUFFIX_VARIABLE, selectEnvironments } from './select-environments';
+import { resolveManifestDir } from './output-dir';
 import { LockOptions } from './lock';
 import { renderManifest } from '../render/manifest';
 import { stackOutputs } from '../render/outputs';
@@ -75,9 +76,23 @@ export interface RunSynthOptions extends SynthOptions {
   readonly lock?: LockOptions;
 }
 
-/** Builds, checks and writes (all or nothing, see lib/synth/file-writer.ts); says which files changed. */
+/**
+ * Validates the manifest folder (CDK8S_OUTDIR, see lib/synth/output-dir.ts), builds, checks and
+ * writes (all or nothing, see lib/synth/file-writer.ts); says which files changed.
+ */
 export function runSynth(options: RunSynthOptions): WriteSummary {
-  const outdir = { dir: options.manifestDir ?? OUTPUT_FOLDERS.manifests.dir };
+  const outdir = resolveManifestDir(options.manifestDir, options.root, options.vars);
+  if (outdir.problems.length > 0) {
+    // Report the variables' other problems with it, as one list; nothing is built.
+    let others: readonly string[] = [];
+    try {
+      selectEnvironments(options.vars, options.environments ?? ENVIRONMENTS, options.system ?? PAYMENT_SYSTEM);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      others = e.problems;
+    }
+    throw new ConfigError([...others, ...outdir.problems]);
+  }
   const { files, complete } = buildOutputFiles({ ...options, manifestDir: outdir.dir });
   const manifests = { ...OUTPUT_FOLDERS.manifests, dir: outdir.dir };
   const folders = [manifests, OUTPUT_FOLDERS.outputs, OUTPUT_FOLDERS.argocd, OUTPUT_FOLDERS.diagrams];
