@@ -184,7 +184,8 @@ function write(root: string, files: readonly OutputFile[], options: WriteOptions
     if (folder === undefined) throw new Error(`${files[i].path} is not in one of the output folders`);
     return folder;
   });
-  const runName = `${SYNTH_STATE.runPrefix}${ownerName(probe.self())}`;
+  const self = probe.self();
+  const runName = `${SYNTH_STATE.runPrefix}${ownerName(self)}`;
   const runDir = path.join(p.stateDir, runName);
   const stageDir = path.join(runDir, 'stage');
   const backupDir = path.join(runDir, 'backup');
@@ -302,7 +303,7 @@ function write(root: string, files: readonly OutputFile[], options: WriteOptions
       throw new OutputWriteError([`${show(p.lockDir)}: this synth's lock was removed while it held it; nothing was changed, run again`]);
     }
     const journal: Journal = {
-      version: 1, run: runName, pid: process.pid, state: 'commit', ops, createdDirs: createdDirs.map((d) => storedPath(root, d)),
+      version: 1, run: runName, pid: self.pid, state: 'commit', ops, createdDirs: createdDirs.map((d) => storedPath(root, d)),
     };
     try {
       writeJournal(p, journal);

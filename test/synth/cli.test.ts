@@ -58,6 +58,13 @@ test('a second synth with nothing changed rewrites nothing and says so', () => {
   expect(run.stdout).toBe('12 files were already up to date\n');
 });
 
+test('--recover with nothing interrupted says so and changes nothing', () => {
+  const before = snapshotDir();
+  const run = synth({}, ['--recover']);
+  expect([run.status, run.stdout, run.stderr]).toEqual([0, 'nothing to recover\n', '']);
+  expect(snapshotDir()).toEqual(before);
+});
+
 test('bad input: non-zero exit, one line per problem naming the variable, no stack trace, nothing written', () => {
   const before = snapshotDir();
   const run = synth({ ENVIRONMENT_SUFFIX: '', PAYMENT_API_IMAGE: '' });
