@@ -279,6 +279,18 @@ function write(root: string, files: readonly OutputFile[], options: WriteOptions
     const newBytes = replace.filter((i) => !staged.has(i)).reduce((n, i) => n + Buffer.byteLength(i < files.length ? files[i].content : ownedText), 0);
     const space = checkSpace(io, p.stateDir, newBytes + previousBytes + 4096 + 512 * allTargets.length, show(p.stateDir));
     if (space) problems.push(space);
+    // A target on another file system (the cdk8s CLI's temporary folder) gets a copy there before its rename.
+    const stateDevice = io.stat(existingAncestor(p.stateDir, io).dir)?.device;
+    const elsewhere = new Map<string, number>();
+    replace.forEach((i) => {
+      const dir = existingAncestor(path.dirname(targetOf(i)), io).dir;
+      if (io.stat(dir)?.device === stateDevice) return;
+      elsewhere.set(dir, (elsewhere.get(dir) ?? 0) + Buffer.byteLength(i < files.length ? files[i].content : ownedText));
+    });
+    for (const [dir, bytes] of elsewhere) {
+      const full = checkSpace(io, dir, bytes + 4096, show(dir));
+      if (full) problems.push(full);
+    }
     if (problems.length > 0) throw new OutputWriteError(problems);
 
     for (const i of replace) if (!staged.has(i)) stage(i, labelOf(i));
