@@ -197,7 +197,7 @@ test('an I/O error at any step: one line naming a path and the OS error, and the
     expect(snapshot()).toEqual(error === undefined ? NEW_SET : OLD_SET);
     expect(list('.synth-state')).not.toContain('journal.json');
     // A lock or staging folder that could not be removed (the error hit the tidying) is taken over by the next run.
-    recoverOutputs(root, {}, fast);
+    recoverOutputs(root, { lock: { emptyGraceMs: 0 } }, fast);
     expect(leftovers()).toEqual([]);
   }
   expect(failures).toBeGreaterThan(total / 2);
