@@ -15,8 +15,6 @@
  * (no record) the first full synth adopts exactly the files of the environments it builds; files
  * of environments removed before that clone's first synth are left alone and reported.
  */
-import { compareText } from '../model/compare-text';
-
 /** Per folder key (the folder's path relative to the project root, with `/`): name → hashes of contents written, newest first. */
 export type OwnedFiles = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 
@@ -74,8 +72,11 @@ export function planOwnership(folders: readonly FolderState[], owned: OwnedFiles
     }
     // This run's files first (sorted), then the names remembered before, oldest dropped past the cap.
     const entries = new Map<string, readonly string[]>();
-    for (const file of [...folder.written].sort((a, b) => compareText(a.name, b.name))) {
-      entries.set(file.name, [file.sha256, ...(before.get(file.name) ?? []).filter((h) => h !== file.sha256)].slice(0, OWNED_HASHES_PER_FILE));
+    // Array sort without a comparator orders strings by UTF-16 code units: the same on every machine.
+    const written = new Map(folder.written.map((file) => [file.name, file.sha256]));
+    for (const name of [...written.keys()].sort()) {
+      const hash = written.get(name) as string;
+      entries.set(name, [hash, ...(before.get(name) ?? []).filter((h) => h !== hash)].slice(0, OWNED_HASHES_PER_FILE));
     }
     for (const [name, hashes] of before) {
       if (!entries.has(name) && isOwnableName(name, folder.pattern) && entries.size < OWNED_NAMES_PER_FOLDER) entries.set(name, hashes);
@@ -91,7 +92,7 @@ const ABOUT = 'Files in each output folder that a synth of this checkout wrote, 
 /** The record as a file; the same ownership always gives the same bytes. */
 export function renderOwnedFiles(owned: OwnedFiles): string {
   const folders: Record<string, Record<string, readonly string[]>> = {};
-  for (const key of [...owned.keys()].sort(compareText)) {
+  for (const key of [...owned.keys()].sort()) {
     const entries = owned.get(key) ?? new Map();
     if (entries.size > 0) folders[key] = Object.fromEntries(entries);
   }

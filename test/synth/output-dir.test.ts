@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError } from '../../lib/model/errors';
+import { ENVIRONMENTS } from '../../lib/model/environments';
 import { CDK8S_CLI_MARKER, resolveManifestDir } from '../../lib/synth/output-dir';
 import { runSynth } from '../../lib/synth/run';
 
@@ -81,5 +82,6 @@ test('runSynth into another folder (from the cdk8s CLI) keeps that folder\'s unr
   expect(summary.written).toContain(path.join(elsewhere, 'dev.k8s.yaml'));
   expect(summary.removed).toEqual([]);
   expect(fs.readFileSync(path.join(elsewhere, 'unrelated.k8s.yaml'), 'utf8')).toBe('not ours');
-  expect(fs.readdirSync(elsewhere).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml', 'unrelated.k8s.yaml']);
+  const manifests = ENVIRONMENTS.environments.map((e) => `${e.suffix}.k8s.yaml`);
+  expect(fs.readdirSync(elsewhere).sort()).toEqual([...manifests, 'unrelated.k8s.yaml'].sort());
 });
