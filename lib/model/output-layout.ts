@@ -19,3 +19,17 @@ export const OUTPUT_FOLDERS = {
   /** `<suffix>.md` Mermaid diagrams. */
   diagrams: { dir: 'diagrams', pattern: /\.md$/ },
 } as const satisfies Record<string, ManagedFolder>;
+
+/**
+ * The synth's own bookkeeping under the project root, never output and never committed
+ * (.gitignore): `lock/` while a synth commits, `journal.json` while a commit is in progress or was
+ * interrupted, `run-<owner>/` (each run's private staging and backups) while a run lives, and
+ * `owned.json`, which files of the output folders a synth of this checkout wrote (see lib/synth/).
+ */
+export const SYNTH_STATE = {
+  dir: '.synth-state',
+  lock: 'lock',
+  journal: 'journal.json',
+  owned: 'owned.json',
+  runPrefix: 'run-',
+} as const;

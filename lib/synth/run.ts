@@ -12,8 +12,10 @@ import { OUTPUT_FOLDERS } from '../model/output-layout';
 import { connectionKey, proveReachability } from '../checks/reachability';
 import { PAYMENT_SYSTEM, SystemDeclaration } from '../model/system';
 import { formatProblem, validateManifests } from '../checks/validation';
-import { CheckFailure } from '../model/errors';
-import { selectEnvironments } from './select-environments';
+import { CheckFailure, ConfigError } from '../model/errors';
+import { SUFFIX_VARIABLE, selectEnvironments } from './select-environments';
+import { resolveManifestDir } from './output-dir';
+import { LockOptions } from './lock';
 import { renderManifest } from '../render/manifest';
 import { stackOutputs } from '../render/outputs';
 import { synthesizeEnvironment } from '../constructs/synthesize-environment';
@@ -70,10 +72,32 @@ export function buildOutputFiles(options: SynthOptions): { files: OutputFile[]; 
   return { files: built.flatMap((b) => b.files), complete: selection.complete };
 }
 
-/** Builds, checks and writes; says which files changed. */
-export function runSynth(options: SynthOptions): WriteSummary {
-  const { files, complete } = buildOutputFiles(options);
-  const manifests = { ...OUTPUT_FOLDERS.manifests, dir: options.manifestDir ?? OUTPUT_FOLDERS.manifests.dir };
-  const owned = [manifests, OUTPUT_FOLDERS.outputs, OUTPUT_FOLDERS.argocd, OUTPUT_FOLDERS.diagrams];
-  return writeOutputFiles(options.root, files, { prune: complete ? owned : [] });
+/** What `runSynth` takes beyond what is built: how long to wait for another synth's commit. */
+export interface RunSynthOptions extends SynthOptions {
+  readonly lock?: LockOptions;
+}
+
+/**
+ * Validates the manifest folder (CDK8S_OUTDIR, see lib/synth/output-dir.ts), builds, checks and
+ * writes (all or nothing, see lib/synth/file-writer.ts); says which files changed.
+ */
+export function runSynth(options: RunSynthOptions): WriteSummary {
+  const outdir = resolveManifestDir(options.manifestDir, options.root, options.vars);
+  if (outdir.problems.length > 0) {
+    // Report the variables' other problems with it, as one list; nothing is built.
+    let others: readonly string[] = [];
+    try {
+      selectEnvironments(options.vars, options.environments ?? ENVIRONMENTS, options.system ?? PAYMENT_SYSTEM);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      others = e.problems;
+    }
+    throw new ConfigError([...others, ...outdir.problems]);
+  }
+  const { files, complete } = buildOutputFiles({ ...options, manifestDir: outdir.dir });
+  const manifests = { ...OUTPUT_FOLDERS.manifests, dir: outdir.dir };
+  const folders = [manifests, OUTPUT_FOLDERS.outputs, OUTPUT_FOLDERS.argocd, OUTPUT_FOLDERS.diagrams];
+  const suffix = options.vars[SUFFIX_VARIABLE];
+  const purpose = complete ? 'full synth' : `synth of ${SUFFIX_VARIABLE}=${suffix ?? ''}`;
+  return writeOutputFiles(options.root, files, { folders, complete, purpose, ...(options.lock ? { lock: options.lock } : {}) });
 }
