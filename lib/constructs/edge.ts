@@ -22,7 +22,7 @@ import { INGRESS_GATEWAY } from '../model/cluster';
 import { EnvironmentConfig } from '../model/environment';
 import { commonLabels } from '../model/labels';
 import { Naming } from '../model/naming';
-import { REQUEST_TIMEOUT_SECONDS, SERVICE_PORT, SystemDeclaration } from '../model/system';
+import { ingressRoutesByPrecedence, REQUEST_TIMEOUT_SECONDS, SERVICE_PORT, SystemDeclaration } from '../model/system';
 import { IstioObject } from './istio-object';
 import { routedServiceRequestAuthentication } from './policies';
 
@@ -40,6 +40,15 @@ const ROUTE_RETRIES = { attempts: 3, perTryTimeout: '10s', retryOn: '5xx,reset,c
 export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
 /** Certificates live 90 days and renew 30 days early, so a failed renewal has weeks to be fixed. */
 const CERTIFICATE_LIFETIME = { duration: '2160h', renewBefore: '720h' };
+
+/**
+ * The requests a route takes: the path itself and everything below it, segment-wise. A bare
+ * `uri.prefix` is a string prefix, so `/api/e` would also take `/api/e0`, which the service's
+ * authorization (paths `/api/e` and `/api/e/*`) then refuses: the edge proof found exactly that.
+ */
+function pathMatch(pathPrefix: string): { uri: { exact?: string; prefix?: string } }[] {
+  return pathPrefix === '/' ? [{ uri: { prefix: '/' } }] : [{ uri: { exact: pathPrefix } }, { uri: { prefix: `${pathPrefix}/` } }];
+}
 
 export class Edge extends Construct {
   public readonly gateway: IstioObject<GatewayV1Beta1Spec>;
@@ -108,9 +117,10 @@ export class Edge extends Construct {
       spec: {
         hosts: [...this.hosts],
         gateways: [gatewayName],
-        http: system.ingress.map((route) => ({
+        // Longest prefix first, so that a route under another one is not shadowed by it.
+        http: ingressRoutesByPrecedence(system).map((route) => ({
           name: route.service,
-          match: [{ uri: { prefix: route.pathPrefix } }],
+          match: pathMatch(route.pathPrefix),
           route: [{ destination: { host: naming.serviceHost(route.service), port: { number: SERVICE_PORT } } }],
           timeout: `${REQUEST_TIMEOUT_SECONDS}s`,
           retries: ROUTE_RETRIES,

@@ -138,6 +138,23 @@ export function dependenciesOf(system: SystemDeclaration, service: string): Depe
   return system.dependencies.filter((d) => d.callers.includes(service));
 }
 
+/**
+ * The ingress routes in the order the gateway must try them: longest path first, so that a more
+ * specific route is never shadowed by a shorter one (`/api/payment/refunds` before `/api/payment`).
+ */
+export function ingressRoutesByPrecedence(system: SystemDeclaration): IngressRouteDeclaration[] {
+  return [...system.ingress].sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
+}
+
+/**
+ * The declared route that serves `path`: the first, in precedence order, whose `pathPrefix` is the
+ * path or is followed in it by `/` (`/api/payment` serves `/api/payment/42`, not `/api/paymentx`);
+ * undefined when none does.
+ */
+export function ingressRouteFor(system: SystemDeclaration, path: string): IngressRouteDeclaration | undefined {
+  return ingressRoutesByPrecedence(system).find((r) => r.pathPrefix === '/' || path === r.pathPrefix || path.startsWith(`${r.pathPrefix}/`));
+}
+
 /** Ingress routes that reach `service`. */
 export function ingressRoutesTo(system: SystemDeclaration, service: string): IngressRouteDeclaration[] {
   return system.ingress.filter((r) => r.service === service);
@@ -181,7 +198,9 @@ export function checkSystemDeclaration(system: SystemDeclaration): string[] {
   problems.push(...configKeyCollisions(system));
   for (const r of system.ingress) {
     if (!names.has(r.service)) problems.push(`ingress route ${r.pathPrefix}: "${r.service}" is not a declared service`);
-    if (!r.pathPrefix.startsWith('/')) problems.push(`ingress route "${r.pathPrefix}": expected a path starting with '/'`);
+    if (!/^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/.test(r.pathPrefix)) {
+      problems.push(`ingress route "${r.pathPrefix}": expected a path such as /api/payment (starting with '/', no trailing '/', no empty segment)`);
+    }
     if (r.methods.length === 0) problems.push(`ingress route ${r.pathPrefix}: expected at least one HTTP method`);
   }
   return problems;

@@ -90,12 +90,30 @@ describe('the edge: requests from the internet', () => {
       ['https, token from another issuer', 'unauthenticated'],
       ['https, token from the configured issuer', 'admitted'],
       ['https, token from the configured issuer for another audience', 'unauthenticated'],
+      ['https, token from the configured issuer, a path below the route', 'admitted'],
+      ['https, token from the configured issuer, a path that only shares the route\'s prefix', 'not-routed'],
       ['https, another host', 'not-served'],
     ]);
   });
 
   it('dev keeps the specification\'s plain HTTP without end-user authentication', () => {
-    expect(outcomes(dev, devObjects)).toEqual([['http, no token', 'admitted'], ['http, token from another issuer', 'admitted']]);
+    expect(outcomes(dev, devObjects)).toEqual([
+      ['http, no token', 'admitted'],
+      ['http, token from another issuer', 'admitted'],
+      ['http, a path below the route', 'admitted'],
+      ['http, a path that only shares the route\'s prefix', 'not-routed'],
+    ]);
+  });
+
+  it('fails when a route matches by characters instead of path segments (the authorization paths still refuse it), or reaches the wrong service', () => {
+    const routes = (change: (http: any[]) => void) => proveReachability(withEdit<{ http: any[] }>('VirtualService', 'payment-system-routes-dev', (s) => change(s.http)), PAYMENT_SYSTEM, dev).edge.problems;
+    expect(routes((http) => { http[0].match = [{ uri: { prefix: '/api/payment' } }]; }))
+      .toEqual([expect.stringMatching(/^http, a path that only shares the route's prefix GET http:\/\/payments\.example\.test\/api\/paymentx: forbidden \(403: .*\), expected not-routed$/)]);
+    expect(routes((http) => { http[0].route[0].destination.host = naming.service('fraud-detector'); }))
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^http, no token .*: blocked \(the NetworkPolicies drop the gateway's connection\), expected admitted$/)]));
+    const declaredForFraud = { ...PAYMENT_SYSTEM, ingress: PAYMENT_SYSTEM.ingress.map((r) => ({ ...r, service: 'fraud-detector' })) };
+    expect(proveReachability(devObjects, declaredForFraud, dev).edge.problems)
+      .toEqual(expect.arrayContaining([`http, no token GET http://payments.example.test/api/payment: admitted by ${pod('payment-api')}, expected ${pod('fraud-detector')}`]));
   });
 
   it('fails when the gateway rule forgets the token, or the route forgets HSTS', () => {
@@ -107,9 +125,12 @@ describe('the edge: requests from the internet', () => {
     expect(edit('AuthorizationPolicy', 'payment-api-authz-staging', (s) => { delete s.rules[0].from[0].source.requestPrincipals; }))
       .toEqual([expect.stringMatching(/^https, no token GET https:\/\/payments\.staging\.example\.com\/api\/payment: admitted \(ALLOW payment-api-authz-staging\), expected forbidden$/)]);
     expect(edit('VirtualService', 'payment-system-routes-staging', (s) => { delete s.http[0].headers; }))
-      .toEqual([expect.stringMatching(/token from the configured issuer GET .*: no Strict-Transport-Security header$/)]);
+      .toEqual([
+        expect.stringMatching(/token from the configured issuer GET .*\/api\/payment: no Strict-Transport-Security header$/),
+        expect.stringMatching(/token from the configured issuer, a path below the route GET .*\/api\/payment\/1234: no Strict-Transport-Security header$/),
+      ]);
     expect(edit('Gateway', 'payment-system-gateway-staging', (s) => { s.servers[0].tls.minProtocolVersion = 'TLSV1_0'; }))
-      .toEqual([expect.stringMatching(/minProtocolVersion TLSV1_0, expected TLSV1_2 or later$/)]);
+      .toEqual([expect.stringMatching(/\/api\/payment: minProtocolVersion TLSV1_0, expected TLSV1_2 or later$/), expect.stringMatching(/\/1234: minProtocolVersion TLSV1_0/)]);
     expect(edit('Gateway', 'payment-system-gateway-staging', (s) => { delete s.servers[1].tls; }))
       .toEqual([expect.stringMatching(/^http, no token .*: forbidden \(403: .*\), expected redirected$/)]);
   });

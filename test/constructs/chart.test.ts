@@ -228,7 +228,7 @@ describe('mesh', () => {
     expect(vs.spec.gateways).toEqual([gw.metadata.name]);
     expect(vs.spec.http).toEqual([{
       name: 'payment-api',
-      match: [{ uri: { prefix: '/api/payment' } }],
+      match: [{ uri: { exact: '/api/payment' } }, { uri: { prefix: '/api/payment/' } }],
       route: [{ destination: { host: `payment-api-service-qa.${ns}.svc.cluster.local`, port: { number: 8080 } } }],
       timeout: '30s',
       retries: { attempts: 3, perTryTimeout: '10s', retryOn: '5xx,reset,connect-failure,refused-stream' },

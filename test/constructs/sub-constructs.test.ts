@@ -115,8 +115,25 @@ describe('Edge', () => {
     const { made, objects } = build((c) => new Edge(c, 'edge', { system: PAYMENT_SYSTEM, environment: { ...environment, gatewayHost: 'pay.example.com' } }));
     expect(made.hosts).toEqual(['pay.example.com']);
     expect((objects[1] as any).spec.http[0]).toMatchObject({
-      match: [{ uri: { prefix: '/api/payment' } }],
+      match: [{ uri: { exact: '/api/payment' } }, { uri: { prefix: '/api/payment/' } }],
       route: [{ destination: { host: naming.serviceHost('payment-api'), port: { number: 8080 } } }],
     });
+  });
+});
+
+describe('Edge routes', () => {
+  test('a route takes its path and what is below it, never a sibling that shares its prefix; longer prefixes come first', () => {
+    const system = {
+      ...PAYMENT_SYSTEM,
+      ingress: [
+        { service: 'payment-api', pathPrefix: '/api', methods: ['GET'] },
+        { service: 'fraud-detector', pathPrefix: '/api/fraud', methods: ['GET'] },
+      ],
+    };
+    const { objects } = build((c) => new Edge(c, 'edge', { system, environment }));
+    expect((objects[1] as any).spec.http.map((r: { name: string; match: unknown }) => [r.name, r.match])).toEqual([
+      ['fraud-detector', [{ uri: { exact: '/api/fraud' } }, { uri: { prefix: '/api/fraud/' } }]],
+      ['payment-api', [{ uri: { exact: '/api' } }, { uri: { prefix: '/api/' } }]],
+    ]);
   });
 });

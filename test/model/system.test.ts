@@ -1,4 +1,4 @@
-import { callersOf, calleesOf, checkSystemDeclaration, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
+import { callersOf, calleesOf, checkSystemDeclaration, ingressRouteFor, PAYMENT_SYSTEM, SystemDeclaration } from '../../lib/model/system';
 import { testEnvironment } from '../helpers';
 import { ConfigError } from '../../lib/model/errors';
 import { synthesizeEnvironment } from '../../lib/constructs/synthesize-environment';
@@ -23,7 +23,8 @@ describe('checkSystemDeclaration rejects', () => {
     ['a self call', { ...base, calls: [{ from: 'payment-api', to: 'payment-api' }] }, /does not call itself/],
     ['a duplicate call', { ...base, calls: [...base.calls, base.calls[0]] }, /payment-api->fraud-detector: declared twice/],
     ['a route to an unknown service', { ...base, ingress: [{ service: 'ledger', pathPrefix: '/x', methods: ['GET'] }] }, /"ledger" is not a declared service/],
-    ['a relative route', { ...base, ingress: [{ service: 'payment-api', pathPrefix: 'api', methods: ['GET'] }] }, /expected a path starting with '\/'/],
+    ['a relative route', { ...base, ingress: [{ service: 'payment-api', pathPrefix: 'api', methods: ['GET'] }] }, /expected a path such as \/api\/payment \(starting with '\/'/],
+    ['a trailing slash', { ...base, ingress: [{ service: 'payment-api', pathPrefix: '/api/', methods: ['GET'] }] }, /no trailing '\/'/],
   ])('%s', (_what, system, message) => {
     expect(checkSystemDeclaration(system)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
@@ -49,4 +50,31 @@ test('a fourth service is derived everywhere from one declaration', () => {
   ]));
   const paymentConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'payment-api-config-qa') as unknown as { data: Record<string, string> };
   expect(paymentConfig.data.LEDGER_URL).toBe('http://ledger-service-qa.microservices-qa.svc.cluster.local:8080');
+});
+
+describe('ingressRouteFor: which declared route serves a path', () => {
+  const system: SystemDeclaration = {
+    ...PAYMENT_SYSTEM,
+    ingress: [
+      { service: 'payment-api', pathPrefix: '/api/payment', methods: ['GET'] },
+      { service: 'fraud-detector', pathPrefix: '/api/payment/risk', methods: ['GET'] },
+    ],
+  };
+  it.each([
+    ['/api/payment', 'payment-api'],
+    ['/api/payment/42', 'payment-api'],
+    ['/api/payment/risk', 'fraud-detector'],
+    ['/api/payment/risk/7', 'fraud-detector'],
+    ['/api/payment/riskier', 'payment-api'],
+    ['/api/paymentx', undefined],
+    ['/api', undefined],
+  ])('%s -> %s', (path, service) => {
+    expect(ingressRouteFor(system, path)?.service).toBe(service);
+  });
+
+  it('a root route serves every path no longer route claims', () => {
+    const withRoot = { ...system, ingress: [...system.ingress, { service: 'notification-service', pathPrefix: '/', methods: ['GET'] }] };
+    expect(ingressRouteFor(withRoot, '/api/paymentx')?.service).toBe('notification-service');
+    expect(ingressRouteFor(withRoot, '/api/payment/1')?.service).toBe('payment-api');
+  });
 });

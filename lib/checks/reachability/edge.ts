@@ -26,7 +26,7 @@ import { KubeObject, objectRef } from '../../manifest/kube-object';
 import { matchesLabelMap } from '../../manifest/label-selector';
 import { INGRESS_GATEWAY } from '../../model/cluster';
 import { Naming } from '../../model/naming';
-import { SystemDeclaration } from '../../model/system';
+import { ingressRouteFor, SystemDeclaration } from '../../model/system';
 import { evaluateHttpRequest } from './authorization';
 import { PolicySet } from './matrix';
 import { networkPairEvaluator } from './network-policy';
@@ -196,6 +196,8 @@ export interface EdgeEnvironment {
 export interface EdgeExpectation {
   readonly request: EdgeRequest;
   readonly outcome: EdgeOutcome;
+  /** The pod an admitted request must reach: `<namespace>/<deployment>`. */
+  readonly destination?: string;
 }
 
 /** A host that any `*` server accepts, for environments without a gatewayHost. */
@@ -205,7 +207,9 @@ const ANY_HOST = 'payments.example.test';
  * The requests the proof sends to each routed path, and their promised outcomes: plain HTTP is
  * redirected when TLS is on; without a token a request is refused (403) when the environment
  * authenticates end users; a token from another issuer, or for another audience, is refused (401);
- * a token from the configured issuer is admitted; another host is not served.
+ * a token from the configured issuer is admitted to the route's service, on the route's path and
+ * below it; a path that merely starts with the same characters (`/api/paymentx`) goes where the
+ * declaration sends it, or nowhere (404); another host is not served.
  */
 export function expectedEdge(system: SystemDeclaration, env: EdgeEnvironment): EdgeExpectation[] {
   const host = env.gatewayHost ?? ANY_HOST;
@@ -213,21 +217,38 @@ export function expectedEdge(system: SystemDeclaration, env: EdgeEnvironment): E
   const jwt = env.jwt;
   const scheme = tls ? 'https' : 'http';
   const refusedWithout: EdgeOutcome = jwt ? 'forbidden' : 'admitted';
+  const naming = new Naming(env.suffix);
+  const podOf = (service: string): string => `${naming.namespace}/${naming.deployment(service)}`;
+  /** The outcome a request with good credentials to `path` must have, and where it must arrive. */
+  const servedAt = (path: string): Pick<EdgeExpectation, 'outcome' | 'destination'> => {
+    const route = ingressRouteFor(system, path);
+    return route ? { outcome: 'admitted', destination: podOf(route.service) } : { outcome: 'not-routed' };
+  };
+  const admittedOr = (outcome: EdgeOutcome, service: string): Pick<EdgeExpectation, 'outcome' | 'destination'> =>
+    (outcome === 'admitted' ? { outcome, destination: podOf(service) } : { outcome });
   return system.ingress.flatMap((route) => {
     const base = { host, method: route.methods[0], path: route.pathPrefix };
+    const credentials = jwt ? { token: { issuer: jwt.issuer, audience: jwt.audiences[0] } } : {};
+    const withCredentials = jwt ? 'token from the configured issuer, ' : '';
     const expectations: EdgeExpectation[] = [
-      { request: { ...base, label: 'http, no token', scheme: 'http' }, outcome: tls ? 'redirected' : refusedWithout },
+      { request: { ...base, label: 'http, no token', scheme: 'http' }, ...admittedOr(tls ? 'redirected' : refusedWithout, route.service) },
     ];
-    if (tls) expectations.push({ request: { ...base, label: 'https, no token', scheme: 'https' }, outcome: refusedWithout });
+    if (tls) expectations.push({ request: { ...base, label: 'https, no token', scheme: 'https' }, ...admittedOr(refusedWithout, route.service) });
     expectations.push({
       request: { ...base, label: `${scheme}, token from another issuer`, scheme, token: { issuer: UNTRUSTED_ISSUER, audience: jwt?.audiences[0] ?? 'any' } },
-      outcome: jwt ? 'unauthenticated' : 'admitted',
+      ...admittedOr(jwt ? 'unauthenticated' : 'admitted', route.service),
     });
     if (jwt) {
       expectations.push(
-        { request: { ...base, label: `${scheme}, token from the configured issuer`, scheme, token: { issuer: jwt.issuer, audience: jwt.audiences[0] } }, outcome: 'admitted' },
+        { request: { ...base, ...credentials, label: `${scheme}, token from the configured issuer`, scheme }, ...admittedOr('admitted', route.service) },
         { request: { ...base, label: `${scheme}, token from the configured issuer for another audience`, scheme, token: { issuer: jwt.issuer, audience: 'another-api' } }, outcome: 'unauthenticated' },
       );
+    }
+    const below = `${route.pathPrefix === '/' ? '' : route.pathPrefix}/1234`;
+    expectations.push({ request: { ...base, ...credentials, label: `${scheme}, ${withCredentials}a path below the route`, scheme, path: below }, ...servedAt(below) });
+    if (route.pathPrefix !== '/') {
+      const sibling = `${route.pathPrefix}x`;
+      expectations.push({ request: { ...base, ...credentials, label: `${scheme}, ${withCredentials}a path that only shares the route's prefix`, scheme, path: sibling }, ...servedAt(sibling) });
     }
     if (env.gatewayHost !== undefined) {
       expectations.push({ request: { ...base, label: `${scheme}, another host`, scheme, host: `not-${env.gatewayHost}` }, outcome: 'not-served' });
@@ -267,6 +288,10 @@ export function proveEdge(
     const promised = expected[i].outcome;
     const where = `${result.request.label} ${result.request.method} ${result.request.scheme}://${result.request.host}${result.request.path}`;
     const lines = result.outcome === promised ? [] : [`${where}: ${result.outcome} (${result.reason}), expected ${promised}`];
+    const destination = expected[i].destination;
+    if (result.outcome === 'admitted' && destination !== undefined && result.destination !== destination) {
+      lines.push(`${where}: admitted by ${String(result.destination)}, expected ${destination}`);
+    }
     if (result.outcome === 'admitted' && result.request.scheme === 'https') lines.push(...tlsProblems(result, credentialName).map((p) => `${where}: ${p}`));
     return lines;
   });
