@@ -60,5 +60,5 @@ test('random declarations: allowed connections equal the declaration, and the ed
     const toOutside = proof.allowed.filter((c) => c.to === 'internet' || c.to.startsWith('external/')).length;
     expect(toOutside).toBe(system.dependencies.reduce((n, d) => n + d.callers.length, 0));
     expect(proof.allowed.filter((c) => c.to.startsWith('metadata') || c.to === 'private-undeclared')).toEqual([]);
-  }), { numRuns: 30 });
+  }), { numRuns: 25 });
 });

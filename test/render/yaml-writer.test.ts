@@ -13,7 +13,7 @@ describe('toYaml', () => {
       const text = toYaml(value);
       expect(readBack(text, '1.1')).toBe(JSON.stringify(value));
       expect(readBack(text, '1.2')).toBe(JSON.stringify(value));
-    }), { numRuns: 300 });
+    }), { numRuns: 150 });
   });
 
   test('property: strings that look like other types stay strings', () => {
@@ -23,7 +23,7 @@ describe('toYaml', () => {
     );
     fc.assert(fc.property(fc.dictionary(tricky, tricky), (value) => {
       expect(readBack(toYaml(value), '1.1')).toBe(JSON.stringify(value));
-    }), { numRuns: 300 });
+    }), { numRuns: 150 });
   });
 
   test('property: any unicode string reads back identically', () => {
@@ -31,7 +31,7 @@ describe('toYaml', () => {
       const text = toYaml(value);
       expect(readBack(text, '1.1')).toBe(JSON.stringify(value));
       expect(readBack(text, '1.2')).toBe(JSON.stringify(value));
-    }), { numRuns: 200 });
+    }), { numRuns: 120 });
   });
 
   test('readable block style, plain where safe', () => {
@@ -70,7 +70,7 @@ describe('the whole Unicode range, as YAML 1.1 readers take it', () => {
       // The one reader refuses any character outside YAML 1.1's printable set, and reads as kubectl does.
       const [read] = readManifests(text, 'out.yaml') as [{ data: Record<string, string> }];
       expect(JSON.stringify(read.data)).toBe(JSON.stringify(data));
-    }), { numRuns: 200 });
+    }), { numRuns: 120 });
   });
 
   test.each(['\ufffe', '\uffff', '\ud800', 'a\udc00b', '"\ufffe"'])('%j is escaped, not written raw', (value) => {

@@ -92,7 +92,7 @@ test('every generated config synthesizes valid manifests or is rejected cleanly,
       expect(validateManifests(parseAllDocuments(after[manifest], { version: '1.1' }).map((d) => d.toJSON()))).toEqual([]);
     }
     restore(before);
-  }), { numRuns: 30 });
+  }), { numRuns: 20 });
   expect(outcomes.accepted).toBeGreaterThan(3);
   expect(outcomes.rejected).toBeGreaterThan(3);
 });

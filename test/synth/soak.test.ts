@@ -6,7 +6,7 @@
 import { runSoak } from '../../scripts/soak';
 
 test('concurrent synths killed at random: consistent throughout, and the clean set at the end', async () => {
-  const result = await runSoak({ seconds: 1.5, concurrency: 3 });
+  const result = await runSoak({ seconds: 1.2, concurrency: 3 });
   expect(result.problems).toEqual([]);
   expect(result.failed).toBe(0);
   expect(result.started).toBeGreaterThan(5);
