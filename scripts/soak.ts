@@ -25,13 +25,19 @@ import { buildOutputFiles } from '../lib/synth/run';
 const ROOT = path.resolve(__dirname, '..');
 const FOLDERS = Object.values(OUTPUT_FOLDERS).map((f) => f.dir);
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+/** A full synth's wall time on a 2-core machine (bench: about 400 ms), for kills before any run has finished. */
+const TYPICAL_SYNTH_MS = 400;
 
 export interface SoakOptions {
+  /** How long synths keep being started. */
   readonly seconds: number;
+  /** Synths started at the least, however long they take (a busy machine may start few in `seconds`). @default 0 */
+  readonly minRuns?: number;
   /** Synths running at once. @default 3 */
   readonly concurrency?: number;
   /** Share of the synths that get a SIGKILL. @default 0.5 */
   readonly killShare?: number;
+  /** Seed of the random choices (variant, slowed renames, whether and when to kill). @default a random one, logged */
   readonly seed?: number;
   /** Keep the temporary project root (its path is in the result). */
   readonly keep?: boolean;
@@ -199,11 +205,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   const deadline = Date.now() + options.seconds * 1000;
   let nextCheck = Date.now() + 1000;
-  while (Date.now() < deadline) {
-    while (running.size < concurrency) {
+  const minRuns = options.minRuns ?? 0;
+  while (Date.now() < deadline || counts.started < minRuns) {
+    while (running.size < concurrency && (Date.now() < deadline || counts.started < minRuns)) {
       const variant = VARIANTS[Math.floor(rand() * VARIANTS.length)];
       // Kills spread over a typical run's time (recent runs at this load), a slowed commit adding up to 200 ms at its end.
-      const median = [...durations.slice(-20)].sort((a, b) => a - b)[Math.floor(Math.min(durations.length, 20) / 2)];
+      // Before any synth has finished: a typical duration on this machine.
+      const median = [...durations.slice(-20)].sort((a, b) => a - b)[Math.floor(Math.min(durations.length, 20) / 2)] ?? TYPICAL_SYNTH_MS;
       const slow = rand() < 0.5;
       const killAfterMs = rand() < killShare ? Math.round(median * (0.2 + 0.9 * rand()) + (slow ? 200 * rand() : 0)) : undefined;
       const run: Promise<void> = startSynth(variant.vars, killAfterMs, slow).then((r) => account(r, variant.name)).finally(() => running.delete(run));

@@ -11,6 +11,7 @@ import { EnvironmentsFile } from '../../lib/model/environment';
 import { ENVIRONMENTS } from '../../lib/model/environments';
 import { OUTPUT_FOLDERS } from '../../lib/model/output-layout';
 import { runSynth } from '../../lib/synth/run';
+import { loadEnvironments } from '../../lib/synth/select-environments';
 import { validateManifests } from '../../lib/checks/validation';
 import { ConfigError } from '../../lib/model/errors';
 import { TEST_DEPENDENCIES, TEST_EDGE } from '../helpers';
@@ -93,6 +94,21 @@ test('every generated config synthesizes valid manifests or is rejected cleanly,
     }
     restore(before);
   }), { numRuns: 20 });
-  expect(outcomes.accepted).toBeGreaterThan(3);
-  expect(outcomes.rejected).toBeGreaterThan(3);
+  expect(outcomes.accepted + outcomes.rejected).toBe(20);
+});
+
+/** The configs the property draws: both outcomes often enough (checked on the config alone, many draws, no synth). */
+test('the generated configs are accepted and rejected in healthy proportions', () => {
+  const draws = fc.sample(fc.uniqueArray(environmentArb, { minLength: 1, maxLength: 2, selector: (e) => e.suffix }), 400);
+  const rejected = draws.filter((environments) => {
+    try {
+      loadEnvironments({ ...ENVIRONMENTS, environments } as unknown as EnvironmentsFile);
+      return false;
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return true;
+    }
+  }).length;
+  expect(rejected / draws.length).toBeGreaterThan(0.2);
+  expect(rejected / draws.length).toBeLessThan(0.8);
 });
