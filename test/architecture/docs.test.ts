@@ -12,9 +12,10 @@ test('lib/ holds only layer folders, and docs/architecture.md describes each one
   expect([...rows].sort()).toEqual(layers);
 });
 
-test('the README names every layer, and every layer but the top one has an import boundary', () => {
-  const layout = read('README.md').split('\n').find((l) => l.startsWith('lib/')) ?? '';
-  for (const layer of layers) expect(layout).toContain(`${layer}/`);
+test('the README gives every layer a line saying its job, bottom to top, and every layer but the top one has an import boundary', () => {
+  const jobs = read('README.md').split('\n').map((l) => /^lib\/([a-z]+)\/\s+(\S.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  expect(jobs.map((m) => m[1]).sort()).toEqual(layers);
+  expect(jobs.map((m) => m[1])).toEqual(['model', 'manifest', 'constructs', 'checks', 'render', 'synth', 'cli']);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const config = require(path.join(ROOT, 'eslint.config.js')) as { files?: string[]; rules?: Record<string, unknown> }[];
   const bounded = config.filter((c) => c.rules?.['no-restricted-imports']).flatMap((c) => c.files ?? [])
