@@ -37,6 +37,8 @@ export interface SoakOptions {
   readonly concurrency?: number;
   /** Share of the synths that get a SIGKILL. @default 0.5 */
   readonly killShare?: number;
+  /** How often a reader checks the output under the lock while synths run. @default 1000 */
+  readonly checkIntervalMs?: number;
   /** Seed of the random choices (variant, slowed renames, whether and when to kill). @default a random one, logged */
   readonly seed?: number;
   /** Keep the temporary project root (its path is in the result). */
@@ -204,7 +206,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
 
   const deadline = Date.now() + options.seconds * 1000;
-  let nextCheck = Date.now() + 1000;
+  const checkIntervalMs = options.checkIntervalMs ?? 1000;
+  let nextCheck = Date.now() + checkIntervalMs;
   const minRuns = options.minRuns ?? 0;
   while (Date.now() < deadline || counts.started < minRuns) {
     while (running.size < concurrency && (Date.now() < deadline || counts.started < minRuns)) {
@@ -219,7 +222,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     await Promise.race(running);
     if (Date.now() >= nextCheck) {
-      nextCheck = Date.now() + 1000;
+      nextCheck = Date.now() + checkIntervalMs;
       // A reader's view: under the lock (which first completes or undoes any interrupted commit) the files are consistent.
       const found = withOutputLock(root, (recovered) => {
         if (recovered) counts.checkRecoveries++;
