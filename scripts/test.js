@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /*
- * `npm test`: the type check and the lint at the same time (each mostly waits on one core), then
- * jest, which uses every core. Each step's output is printed whole when it ends, in a fixed
- * order; the exit status is the first failing step's. Measured on 2 cores: typecheck 1.1 s and
- * lint 3.2 s run side by side in about 3.4 s instead of 4.3 s one after the other.
+ * `npm test`: jest, the type check and the lint, all at once, and one line at the end saying which
+ * passed. Jest prints as it runs; the type check's and the lint's output follow when jest is done.
+ * The exit status is 0 only if all three pass.
+ *
+ * Why at once: on 2 cores the type check (1.1 s) and the lint (3.2 s) fit into the moments jest's
+ * workers wait on the synths they spawn. Measured with `npm test -- --no-cache`: 15.7 s with the
+ * checks first (themselves side by side), 14.3 to 14.8 s all at once.
  */
 'use strict';
 const { spawn } = require('child_process');
@@ -12,33 +15,31 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..');
 const bin = (pkg, file) => path.join(ROOT, 'node_modules', pkg, file);
 
-/** Runs `node <args>`, collecting its output; resolves to [status, output]. */
-function run(label, args) {
+/** Runs `node <args>`; resolves to its exit status, and its output unless `inherit`. */
+function run(args, inherit) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: process.env });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: process.env, stdio: inherit ? 'inherit' : 'pipe' });
     const chunks = [];
-    child.stdout.on('data', (d) => chunks.push(d));
-    child.stderr.on('data', (d) => chunks.push(d));
-    child.on('error', (error) => resolve([1, `${label}: ${error.message}\n`]));
-    child.on('close', (code, signal) => resolve([code ?? (signal ? 1 : 0), Buffer.concat(chunks).toString()]));
+    child.stdout?.on('data', (d) => chunks.push(d));
+    child.stderr?.on('data', (d) => chunks.push(d));
+    child.on('error', (error) => resolve({ status: 1, output: `${error.message}\n` }));
+    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString() }));
   });
 }
 
 async function main() {
-  const checks = await Promise.all([
-    run('typecheck', [bin('typescript-native', 'bin/tsc'), '-p', '.']),
-    run('lint', [bin('eslint', 'bin/eslint.js'), '.']),
-  ]);
-  ['typecheck', 'lint'].forEach((label, i) => {
-    process.stdout.write(`> ${label}\n${checks[i][1]}`);
+  const steps = [
+    { label: 'jest', done: run([bin('jest', 'bin/jest.js'), ...process.argv.slice(2)], true) },
+    { label: 'typecheck', done: run([bin('typescript-native', 'bin/tsc'), '-p', '.'], false) },
+    { label: 'lint', done: run([bin('eslint', 'bin/eslint.js'), '.'], false) },
+  ];
+  const results = await Promise.all(steps.map((s) => s.done));
+  steps.forEach((step, i) => {
+    if (results[i].output) process.stdout.write(`\n> ${step.label}\n${results[i].output}`);
   });
-  const failed = checks.find(([status]) => status !== 0);
-  if (failed) return failed[0];
-  // jest in this process's stdio, so that its progress shows as it runs.
-  return new Promise((resolve) => {
-    const jest = spawn(process.execPath, [bin('jest', 'bin/jest.js'), ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
-    jest.on('close', (code) => resolve(code ?? 1));
-  });
+  const verdicts = steps.map((step, i) => `${step.label} ${results[i].status === 0 ? 'passed' : 'FAILED'}`);
+  process.stdout.write(`\nnpm test: ${verdicts.join(', ')}\n`);
+  return results.find((r) => r.status !== 0)?.status ?? 0;
 }
 
 main().then((status) => { process.exitCode = status; });
