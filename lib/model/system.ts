@@ -196,7 +196,10 @@ export function checkSystemDeclaration(system: SystemDeclaration): string[] {
     for (const caller of d.callers) if (!names.has(caller)) problems.push(`dependency ${d.name}: caller "${caller}" is not a declared service`);
   }
   problems.push(...configKeyCollisions(system));
+  const routePaths = new Set<string>();
   for (const r of system.ingress) {
+    if (routePaths.has(r.pathPrefix)) problems.push(`ingress route ${r.pathPrefix}: declared twice (the gateway would only ever use the first)`);
+    routePaths.add(r.pathPrefix);
     if (!names.has(r.service)) problems.push(`ingress route ${r.pathPrefix}: "${r.service}" is not a declared service`);
     if (!/^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/.test(r.pathPrefix)) {
       problems.push(`ingress route "${r.pathPrefix}": expected a path such as /api/payment (starting with '/', no trailing '/', no empty segment)`);

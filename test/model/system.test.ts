@@ -25,6 +25,7 @@ describe('checkSystemDeclaration rejects', () => {
     ['a route to an unknown service', { ...base, ingress: [{ service: 'ledger', pathPrefix: '/x', methods: ['GET'] }] }, /"ledger" is not a declared service/],
     ['a relative route', { ...base, ingress: [{ service: 'payment-api', pathPrefix: 'api', methods: ['GET'] }] }, /expected a path such as \/api\/payment \(starting with '\/'/],
     ['a trailing slash', { ...base, ingress: [{ service: 'payment-api', pathPrefix: '/api/', methods: ['GET'] }] }, /no trailing '\/'/],
+    ['a route declared twice', { ...base, ingress: [...base.ingress, { service: 'fraud-detector', pathPrefix: '/api/payment', methods: ['GET'] }] }, /^ingress route \/api\/payment: declared twice/],
   ])('%s', (_what, system, message) => {
     expect(checkSystemDeclaration(system)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
